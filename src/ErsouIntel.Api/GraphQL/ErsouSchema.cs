@@ -1,0 +1,14 @@
+using GraphQL.Types;
+
+namespace ErsouIntel.Api.GraphQL;
+
+public sealed class ErsouSchema : Schema
+{
+    public ErsouSchema(IServiceProvider services, QueryType query) : base(services)
+    {
+        Description = "ErsouIntel: intelligence shared across the six forces of the eastern region.";
+        Query = query;
+        RegisterTypeMapping(typeof(DateTimeOffset), typeof(ContractDateTimeGraphType));
+        RegisterTypeMapping(typeof(DateOnly), typeof(ContractDateGraphType));
+    }
+}

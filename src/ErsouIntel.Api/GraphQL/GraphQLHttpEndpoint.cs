@@ -1,0 +1,304 @@
+using System.Text.Json;
+using GraphQL;
+using GraphQL.Types;
+using GraphQLParser.AST;
+using GraphQLParser.Exceptions;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace ErsouIntel.Api.GraphQL;
+
+/// <summary>
+/// The GraphQL over HTTP endpoint, written by hand because graphql-dotnet's server transport
+/// package is not served here. It follows the GraphQL over HTTP specification: POST with
+/// <c>application/json</c>, GET for queries only, answers in
+/// <c>application/graphql-response+json</c> or <c>application/json</c> with the status codes
+/// the specification gives for each.
+/// </summary>
+public sealed partial class GraphQLHttpEndpoint(
+    IDocumentExecuter<ISchema> executer,
+    IGraphQLTextSerializer serializer,
+    IOptions<GraphQLLimits> limits,
+    ILogger<GraphQLHttpEndpoint> logger)
+{
+    public const string GraphQLResponseJson = "application/graphql-response+json";
+    public const string Json = "application/json";
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        var request = http.Request;
+        var response = http.Response;
+        var isGet = HttpMethods.IsGet(request.Method);
+        if (!isGet && !HttpMethods.IsPost(request.Method))
+        {
+            response.Headers.Allow = "GET, POST";
+            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            return;
+        }
+
+        var mediaType = Negotiate(request.Headers.Accept);
+        if (mediaType is null)
+        {
+            response.StatusCode = StatusCodes.Status406NotAcceptable;
+            await WriteErrorAsync(http, Json, StatusCodes.Status406NotAcceptable,
+                $"None of the media types in Accept can be served; ask for {GraphQLResponseJson} or {Json}.", "NOT_ACCEPTABLE");
+            return;
+        }
+
+        var (parameters, problem) = isGet ? ReadQueryString(request) : await ReadBodyAsync(request, limits.Value, http.RequestAborted);
+        if (problem is not null)
+        {
+            await WriteErrorAsync(http, mediaType, problem.Value.Status, problem.Value.Message, "BAD_REQUEST");
+            return;
+        }
+
+        var limit = limits.Value;
+        if (parameters!.Query.Length > limit.MaxDocumentLength)
+        {
+            await WriteGraphQLErrorAsync(http, mediaType, $"The document is longer than {limit.MaxDocumentLength} characters.", "QUERY_TOO_COMPLEX");
+            return;
+        }
+
+        GraphQLDocument document;
+        try
+        {
+            document = GraphQLParser.Parser.Parse(parameters.Query, new GraphQLParser.ParserOptions { MaxDepth = limit.MaxParserDepth });
+        }
+        catch (GraphQLParserException e)
+        {
+            await WriteGraphQLErrorAsync(http, mediaType, $"The document could not be parsed: {e.Description} (line {e.Location.Line}, column {e.Location.Column}).", "GRAPHQL_PARSE_FAILED");
+            return;
+        }
+
+        if (isGet && SelectsMutation(document, parameters.OperationName))
+        {
+            response.Headers.Allow = "POST";
+            await WriteErrorAsync(http, mediaType, StatusCodes.Status405MethodNotAllowed, "Mutations are sent with POST.", "METHOD_NOT_ALLOWED");
+            return;
+        }
+
+        var result = await executer.ExecuteAsync(new ExecutionOptions
+        {
+            Query = parameters.Query,
+            Document = document,
+            OperationName = parameters.OperationName,
+            Variables = parameters.Variables,
+            Extensions = parameters.Extensions,
+            User = http.User,
+            RequestServices = http.RequestServices,
+            CancellationToken = http.RequestAborted,
+        });
+
+        // With graphql-response+json a request that never executed (validation or variable
+        // errors) is a client error; with application/json every well-formed request is 200.
+        response.StatusCode = mediaType == GraphQLResponseJson && !result.Executed
+            ? StatusCodes.Status400BadRequest
+            : StatusCodes.Status200OK;
+        response.ContentType = mediaType + "; charset=utf-8";
+        await serializer.WriteAsync(response.Body, result, http.RequestAborted);
+    }
+
+    /// <summary>Chooses the response media type from the Accept header, or null when nothing acceptable is asked for.</summary>
+    internal static string? Negotiate(IList<string>? acceptHeaders)
+    {
+        if (acceptHeaders is null || acceptHeaders.Count == 0 || acceptHeaders.All(string.IsNullOrWhiteSpace))
+        {
+            // The specification: a request without Accept is treated as if it asked for application/json.
+            return Json;
+        }
+
+        if (!MediaTypeHeaderValue.TryParseList(acceptHeaders, out var accepted))
+        {
+            return null;
+        }
+
+        string? best = null;
+        double bestQuality = 0;
+        foreach (var candidate in accepted)
+        {
+            var quality = candidate.Quality ?? 1;
+            var served = candidate.MediaType.Value?.ToLowerInvariant() switch
+            {
+                GraphQLResponseJson => GraphQLResponseJson,
+                Json => Json,
+                "application/*" or "*/*" => Json,
+                _ => null,
+            };
+            if (served is null || quality <= 0)
+            {
+                continue;
+            }
+
+            var charset = candidate.Charset.Value;
+            if (charset is not null && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (quality > bestQuality || (quality == bestQuality && served == GraphQLResponseJson && best != GraphQLResponseJson))
+            {
+                best = served;
+                bestQuality = quality;
+            }
+        }
+
+        return best;
+    }
+
+    private static bool SelectsMutation(GraphQLDocument document, string? operationName)
+    {
+        var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
+        var selected = operationName is null
+            ? (operations.Count == 1 ? operations[0] : null)
+            : operations.FirstOrDefault(o => o.Name?.StringValue == operationName);
+        // When the operation cannot be chosen, validation answers; a GET never runs a mutation either way.
+        return selected is null ? operations.Any(o => o.Operation != OperationType.Query) : selected.Operation != OperationType.Query;
+    }
+
+    private (GraphQLParameters?, Problem?) ReadQueryString(HttpRequest request)
+    {
+        var query = request.Query;
+        if (query["query"] is not { Count: 1 } queryValues || string.IsNullOrEmpty(queryValues[0]))
+        {
+            return (null, new Problem(StatusCodes.Status400BadRequest, "A GET request needs exactly one 'query' parameter."));
+        }
+
+        if (query["operationName"].Count > 1 || query["variables"].Count > 1 || query["extensions"].Count > 1)
+        {
+            return (null, new Problem(StatusCodes.Status400BadRequest, "'operationName', 'variables' and 'extensions' may each be given once."));
+        }
+
+        try
+        {
+            return (new GraphQLParameters(
+                queryValues[0]!,
+                NullIfEmpty(query["operationName"]),
+                ParseObject(NullIfEmpty(query["variables"]), "variables"),
+                ParseObject(NullIfEmpty(query["extensions"]), "extensions")), null);
+        }
+        catch (JsonException e)
+        {
+            return (null, new Problem(StatusCodes.Status400BadRequest, e.Message));
+        }
+
+        static string? NullIfEmpty(Microsoft.Extensions.Primitives.StringValues values) =>
+            values.Count == 0 || string.IsNullOrEmpty(values[0]) ? null : values[0];
+    }
+
+    private async Task<(GraphQLParameters?, Problem?)> ReadBodyAsync(HttpRequest request, GraphQLLimits limits, CancellationToken cancellation)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
+            || !string.Equals(contentType.MediaType.Value, Json, StringComparison.OrdinalIgnoreCase)
+            || (contentType.Charset.Value is { } charset && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)))
+        {
+            return (null, new Problem(StatusCodes.Status415UnsupportedMediaType, $"Send the request body as {Json} (UTF-8)."));
+        }
+
+        if (request.ContentLength > limits.MaxRequestBytes)
+        {
+            return (null, TooLarge(limits));
+        }
+
+        // Read at most one byte past the limit, whatever Content-Length said (or did not say).
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellation)) > 0)
+        {
+            if (buffer.Length + read > limits.MaxRequestBytes)
+            {
+                return (null, TooLarge(limits));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            return (null, new Problem(StatusCodes.Status400BadRequest, "The request body is empty."));
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (null, new Problem(StatusCodes.Status400BadRequest, "The request body must be a JSON object."));
+            }
+
+            if (!root.TryGetProperty("query", out var query) || query.ValueKind != JsonValueKind.String || query.GetString()!.Length == 0)
+            {
+                return (null, new Problem(StatusCodes.Status400BadRequest, "The request body needs a 'query' string."));
+            }
+
+            string? operationName = null;
+            if (root.TryGetProperty("operationName", out var name) && name.ValueKind != JsonValueKind.Null)
+            {
+                if (name.ValueKind != JsonValueKind.String)
+                {
+                    return (null, new Problem(StatusCodes.Status400BadRequest, "'operationName' must be a string."));
+                }
+
+                operationName = name.GetString();
+            }
+
+            return (new GraphQLParameters(
+                query.GetString()!,
+                operationName,
+                ParseObject(root.TryGetProperty("variables", out var v) ? v.GetRawText() : null, "variables"),
+                ParseObject(root.TryGetProperty("extensions", out var x) ? x.GetRawText() : null, "extensions")), null);
+        }
+        catch (JsonException e)
+        {
+            return (null, new Problem(StatusCodes.Status400BadRequest, $"The request body is not valid JSON: {e.Message}"));
+        }
+        catch (ArgumentException)
+        {
+            // Invalid UTF-8 surfaces here from the JSON reader.
+            return (null, new Problem(StatusCodes.Status400BadRequest, "The request body is not valid UTF-8 JSON."));
+        }
+    }
+
+    private static Problem TooLarge(GraphQLLimits limits) =>
+        new(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {limits.MaxRequestBytes} bytes.");
+
+    private Inputs? ParseObject(string? json, string name)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.ValueKind switch
+        {
+            JsonValueKind.Null => null,
+            JsonValueKind.Object => serializer.Deserialize<Inputs>(json) ?? Inputs.Empty,
+            _ => throw new JsonException($"'{name}' must be a JSON object."),
+        };
+    }
+
+    private async Task WriteGraphQLErrorAsync(HttpContext http, string mediaType, string message, string code)
+    {
+        // A document that fails before execution: 400 for graphql-response+json, 200 for application/json.
+        var status = mediaType == GraphQLResponseJson ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
+        await WriteErrorAsync(http, mediaType, status, message, code);
+    }
+
+    private async Task WriteErrorAsync(HttpContext http, string mediaType, int status, string message, string code)
+    {
+        LogRefused(logger, status, code);
+        http.Response.StatusCode = status;
+        http.Response.ContentType = mediaType + "; charset=utf-8";
+        var result = new ExecutionResult { Errors = [new ExecutionError(message) { Code = code }] };
+        await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "GraphQL request refused with {Status} ({Code})")]
+    private static partial void LogRefused(ILogger logger, int status, string code);
+
+    private sealed record GraphQLParameters(string Query, string? OperationName, Inputs? Variables, Inputs? Extensions);
+
+    private readonly record struct Problem(int Status, string Message);
+}

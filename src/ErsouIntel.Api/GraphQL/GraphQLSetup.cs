@@ -1,0 +1,50 @@
+using GraphQL;
+using GraphQL.Execution;
+using GraphQL.Types;
+using GraphQLParser.AST;
+
+namespace ErsouIntel.Api.GraphQL;
+
+public static class GraphQLSetup
+{
+    public static IServiceCollection AddErsouGraphQL(this IServiceCollection services, IConfiguration configuration)
+    {
+        var limits = configuration.GetSection(GraphQLLimits.Section).Get<GraphQLLimits>() ?? new GraphQLLimits();
+        services.Configure<GraphQLLimits>(configuration.GetSection(GraphQLLimits.Section));
+        services.AddSingleton<GraphQLHttpEndpoint>();
+        services.AddGraphQL(graphql => graphql
+            .AddSchema<ErsouSchema>()
+            .AddGraphTypes(typeof(ErsouSchema).Assembly)
+            .AddSystemTextJson()
+            // Marten sessions are not thread-safe: resolve sibling fields one after another.
+            .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query)
+            .AddComplexityAnalyzer(c =>
+            {
+                c.MaxDepth = limits.MaxDepth;
+                c.MaxComplexity = limits.MaxComplexity;
+            })
+            .WithTimeout(limits.Timeout)
+            .AddErrorInfoProvider(o => o.ExposeExceptionDetails = false)
+            .AddUnhandledExceptionHandler(ctx =>
+            {
+                // Anything not thrown as an ExecutionError is a fault of ours: say INTERNAL, show nothing.
+                ctx.ErrorMessage = "Something went wrong on our side; the request was not completed.";
+                ctx.Exception.Data["code"] = ErrorCodes.Internal;
+            }));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapErsouGraphQL(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.Map("/graphql", (HttpContext http, GraphQLHttpEndpoint endpoint) => endpoint.HandleAsync(http));
+        return endpoints;
+    }
+
+    /// <summary>The served schema as SDL, as kept in <c>schema/ersou-intel.graphql</c>.</summary>
+    public static string PrintSchema(IServiceProvider services)
+    {
+        var schema = services.GetRequiredService<ISchema>();
+        schema.Initialize();
+        return schema.Print(new global::GraphQL.Utilities.PrintOptions { IncludeDescriptions = true }).ReplaceLineEndings("\n").TrimEnd() + "\n";
+    }
+}

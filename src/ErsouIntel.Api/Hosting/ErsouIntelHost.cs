@@ -1,0 +1,29 @@
+using ErsouIntel.Api.GraphQL;
+using ErsouIntel.Api.Health;
+using ErsouIntel.Api.Storage;
+using JasperFx;
+
+namespace ErsouIntel.Api.Hosting;
+
+/// <summary>Builds the service: the same composition for the run command, operator commands and tests.</summary>
+public static class ErsouIntelHost
+{
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Host.ApplyJasperFxExtensions();
+        configure?.Invoke(builder);
+
+        var connectionString = await DevelopmentDatabase.ResolveAsync(builder.Configuration, Console.Out);
+        var applySchema = builder.Configuration.GetValue<bool?>("Storage:ApplySchemaOnStartup") ?? builder.Environment.IsDevelopment();
+
+        builder.Services.AddEventStore(connectionString, applySchema);
+        builder.Services.AddHealth();
+        builder.Services.AddErsouGraphQL(builder.Configuration);
+
+        var app = builder.Build();
+        app.MapHealth();
+        app.MapErsouGraphQL();
+        return app;
+    }
+}

@@ -1,0 +1,34 @@
+using System.Security.Claims;
+using ErsouIntel.Domain;
+
+namespace ErsouIntel.Api.Identity;
+
+/// <summary>Who is asking: read from the request's claims principal and nowhere else.</summary>
+public sealed record Caller(string Subject, Force? Force, IReadOnlyList<string> Roles, string? ClientId)
+{
+    public const string SubjectClaim = "sub";
+    public const string ForceClaim = "force";
+    public const string RoleClaim = "role";
+    public const string ClientClaim = "client_id";
+
+    public bool IsInRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
+
+    /// <summary>The caller behind an authenticated principal, or null for an anonymous one.</summary>
+    public static Caller? From(ClaimsPrincipal? principal)
+    {
+        if (principal?.Identity?.IsAuthenticated != true)
+        {
+            return null;
+        }
+
+        var subject = principal.FindFirstValue(SubjectClaim) ?? principal.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (string.IsNullOrEmpty(subject))
+        {
+            return null;
+        }
+
+        var force = Forces.TryParse(principal.FindFirstValue(ForceClaim), out var f) ? f : (Force?)null;
+        var roles = principal.FindAll(RoleClaim).Concat(principal.FindAll(ClaimTypes.Role)).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToList();
+        return new Caller(subject, force, roles, principal.FindFirstValue(ClientClaim));
+    }
+}

@@ -1,0 +1,45 @@
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.MultiTenancy;
+using Marten;
+using Npgsql;
+using Weasel.Core;
+
+namespace ErsouIntel.Api.Storage;
+
+/// <summary>Marten wired for the domain: one conjoined tenant per force, full event metadata.</summary>
+public static class EventStore
+{
+    public const string Schema = "ersou";
+
+    public static IServiceCollection AddEventStore(this IServiceCollection services, string connectionString, bool applySchemaOnStartup)
+    {
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+
+        var marten = services.AddMarten(options =>
+            {
+                options.DatabaseSchemaName = Schema;
+                options.UseSystemTextJsonForSerialization(EnumStorage.AsString);
+
+                // One tenant per force in the same tables (see docs/adr/0001-tenancy.md).
+                options.Events.TenancyStyle = TenancyStyle.Conjoined;
+                options.Advanced.DefaultTenantUsageEnabled = false;
+
+                // Rich appends give inline projections real versions and sequences.
+                options.Events.AppendMode = EventAppendMode.Rich;
+                options.Events.MetadataConfig.EnableAll();
+
+                // Production schemas change only by an explicit command (db-apply), never as a side effect of starting.
+                options.AutoCreateSchemaObjects = applySchemaOnStartup ? AutoCreate.CreateOrUpdate : AutoCreate.None;
+            })
+            .UseNpgsqlDataSource()
+            .UseLightweightSessions();
+
+        if (applySchemaOnStartup)
+        {
+            marten.ApplyAllDatabaseChangesOnStartup();
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,24 @@
+namespace ErsouIntel.Domain;
+
+/// <summary>The six forces of the eastern region; each is one tenant of the event store.</summary>
+public enum Force
+{
+    Bedfordshire,
+    Cambridgeshire,
+    Essex,
+    Hertfordshire,
+    Norfolk,
+    Suffolk,
+}
+
+public static class Forces
+{
+    public static IReadOnlyList<Force> All { get; } = Enum.GetValues<Force>();
+
+    /// <summary>The tenant id of a force in the event store, written as in the schema (<c>HERTFORDSHIRE</c>).</summary>
+    public static string TenantId(this Force force) => force.ToString().ToUpperInvariant();
+
+    /// <summary>Reads a force written as in the schema's <c>Force</c> enum, in any letter case.</summary>
+    public static bool TryParse(string? value, out Force force) =>
+        Enum.TryParse(value, ignoreCase: true, out force) && Enum.IsDefined(force);
+}
