@@ -19,6 +19,11 @@ public static class Forces
     public static string TenantId(this Force force) => force.ToString().ToUpperInvariant();
 
     /// <summary>Reads a force written as in the schema's <c>Force</c> enum, in any letter case.</summary>
-    public static bool TryParse(string? value, out Force force) =>
-        Enum.TryParse(value, ignoreCase: true, out force) && Enum.IsDefined(force);
+    public static bool TryParse(string? value, out Force force)
+    {
+        force = default;
+        // Enum.TryParse would also take "3" for the fourth force: only names count.
+        return !string.IsNullOrEmpty(value) && char.IsAsciiLetter(value[0])
+            && Enum.TryParse(value, ignoreCase: true, out force) && Enum.IsDefined(force);
+    }
 }

@@ -218,6 +218,11 @@ public sealed partial class GraphQLHttpEndpoint(
             return (null, new Problem(StatusCodes.Status400BadRequest, "The request body is empty."));
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
+        {
+            return (null, new Problem(StatusCodes.Status400BadRequest, "The request body is not valid UTF-8."));
+        }
+
         try
         {
             using var json = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
@@ -252,11 +257,6 @@ public sealed partial class GraphQLHttpEndpoint(
         catch (JsonException e)
         {
             return (null, new Problem(StatusCodes.Status400BadRequest, $"The request body is not valid JSON: {e.Message}"));
-        }
-        catch (ArgumentException)
-        {
-            // Invalid UTF-8 surfaces here from the JSON reader.
-            return (null, new Problem(StatusCodes.Status400BadRequest, "The request body is not valid UTF-8 JSON."));
         }
     }
 
