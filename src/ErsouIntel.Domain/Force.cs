@@ -18,6 +18,10 @@ public static class Forces
     /// <summary>The tenant id of a force in the event store, written as in the schema (<c>HERTFORDSHIRE</c>).</summary>
     public static string TenantId(this Force force) => force.ToString().ToUpperInvariant();
 
+    /// <summary>The force of a tenant id; throws for anything else, since tenant ids are ours.</summary>
+    public static Force FromTenantId(string? tenantId) =>
+        TryParse(tenantId, out var force) ? force : throw new ArgumentException($"'{tenantId}' is not a force.", nameof(tenantId));
+
     /// <summary>Reads a force written as in the schema's <c>Force</c> enum, in any letter case.</summary>
     public static bool TryParse(string? value, out Force force)
     {

@@ -4,10 +4,11 @@ namespace ErsouIntel.Api.GraphQL;
 
 public sealed class ErsouSchema : Schema
 {
-    public ErsouSchema(IServiceProvider services, QueryType query) : base(services)
+    public ErsouSchema(IServiceProvider services, QueryType query, MutationType mutation) : base(services)
     {
         Description = "ErsouIntel: intelligence shared across the six forces of the eastern region.";
         Query = query;
+        Mutation = mutation;
         RegisterTypeMapping(typeof(DateTimeOffset), typeof(ContractDateTimeGraphType));
         RegisterTypeMapping(typeof(DateOnly), typeof(ContractDateGraphType));
     }

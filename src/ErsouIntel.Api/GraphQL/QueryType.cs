@@ -1,3 +1,4 @@
+using ErsouIntel.Api.Access;
 using ErsouIntel.Api.Identity;
 using GraphQL;
 using GraphQL.Types;
@@ -11,6 +12,25 @@ public sealed class QueryType : ObjectGraphType
         Name = "Query";
         Field<NonNullGraphType<PrincipalGraphType>>("me")
             .Description("The caller, as read from their token.")
-            .Resolve(ctx => Caller.From(ctx.User) ?? throw new ExecutionError("Sign in to use this field.") { Code = ErrorCodes.Unauthenticated });
+            .Resolve(ctx => Authorize.SignedIn(ctx));
+
+        Field<NonNullGraphType<AccessScopeGraphType>>("access")
+            .Description("Opens an access scope: every read of intelligence names its purpose and a justification of 10 to 500 characters.")
+            .Argument<NonNullGraphType<EnumerationGraphType<Purpose>>>("purpose")
+            .Argument<NonNullGraphType<StringGraphType>>("justification")
+            .Resolve(ctx =>
+            {
+                var (caller, force) = Authorize.Investigator(ctx);
+                var justification = ctx.GetArgument<string>("justification").Trim();
+                if (justification.Length is < AccessScope.MinJustification or > AccessScope.MaxJustification)
+                {
+                    throw new ExecutionError($"A justification of {AccessScope.MinJustification} to {AccessScope.MaxJustification} characters is required.")
+                    {
+                        Code = ErrorCodes.JustificationRequired,
+                    };
+                }
+
+                return new AccessScope(caller, force, ctx.GetArgument<Purpose>("purpose"), justification);
+            });
     }
 }

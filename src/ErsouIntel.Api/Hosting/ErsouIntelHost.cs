@@ -20,8 +20,13 @@ public static class ErsouIntelHost
         builder.Services.AddEventStore(connectionString, applySchema);
         builder.Services.AddHealth();
         builder.Services.AddErsouGraphQL(builder.Configuration);
+        builder.Services.AddIntelligence(builder.Configuration);
+        builder.Services.AddAuthentication();
+        builder.Services.AddAuthorization();
 
         var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealth();
         app.MapErsouGraphQL();
         return app;

@@ -1,15 +1,21 @@
 using System.Security.Claims;
 using ErsouIntel.Domain;
+using ErsouIntel.Domain.Common;
 
 namespace ErsouIntel.Api.Identity;
 
 /// <summary>Who is asking: read from the request's claims principal and nowhere else.</summary>
-public sealed record Caller(string Subject, Force? Force, IReadOnlyList<string> Roles, string? ClientId)
+public sealed record Caller(string Subject, Force? Force, IReadOnlyList<string> Roles, IReadOnlyList<string> Scopes, string? ClientId)
 {
     public const string SubjectClaim = "sub";
     public const string ForceClaim = "force";
     public const string RoleClaim = "role";
     public const string ClientClaim = "client_id";
+    public const string ScopeClaim = "scope";
+
+    public bool HasScope(string scope) => Scopes.Contains(scope, StringComparer.Ordinal);
+
+    public Actor Actor => new(Subject, Force);
 
     public bool IsInRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
 
@@ -29,6 +35,8 @@ public sealed record Caller(string Subject, Force? Force, IReadOnlyList<string> 
 
         var force = Forces.TryParse(principal.FindFirstValue(ForceClaim), out var f) ? f : (Force?)null;
         var roles = principal.FindAll(RoleClaim).Concat(principal.FindAll(ClaimTypes.Role)).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToList();
-        return new Caller(subject, force, roles, principal.FindFirstValue(ClientClaim));
+        // Scopes arrive as one space-separated claim or as one claim each.
+        var scopes = principal.FindAll(ScopeClaim).SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.Ordinal).ToList();
+        return new Caller(subject, force, roles, scopes, principal.FindFirstValue(ClientClaim));
     }
 }

@@ -1,4 +1,8 @@
+using ErsouIntel.Api.Links;
+using ErsouIntel.Domain.Cases;
+using ErsouIntel.Domain.Incidents;
 using JasperFx;
+using JasperFx.Events.Projections;
 using JasperFx.Events;
 using JasperFx.MultiTenancy;
 using Marten;
@@ -28,6 +32,14 @@ public static class EventStore
                 // Rich appends give inline projections real versions and sequences.
                 options.Events.AppendMode = EventAppendMode.Rich;
                 options.Events.MetadataConfig.EnableAll();
+
+                options.Events.AddEventTypes(
+                [
+                    typeof(IncidentReported), typeof(IncidentAmended), typeof(IncidentRetracted),
+                    typeof(CaseOpened), typeof(IncidentAttachedToCase), typeof(CaseNoteAdded), typeof(CaseMemberAdded), typeof(CaseClosed),
+                ]);
+                options.Projections.Add(new LinkGraphProjection(), ProjectionLifecycle.Inline);
+                options.Storage.ExtendedSchemaObjects.AddRange(LinkGraphSchema.Objects());
 
                 // Production schemas change only by an explicit command (db-apply), never as a side effect of starting.
                 options.AutoCreateSchemaObjects = applySchemaOnStartup ? AutoCreate.CreateOrUpdate : AutoCreate.None;

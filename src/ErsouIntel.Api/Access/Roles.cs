@@ -1,0 +1,14 @@
+namespace ErsouIntel.Api.Access;
+
+/// <summary>The roles and scopes of the contract's callers.</summary>
+public static class Roles
+{
+    public const string Investigator = "investigator";
+    public const string Auditor = "auditor";
+    public const string Admin = "admin";
+
+    public const string WriteScope = "intel:write";
+    public const string ReadScope = "intel:read";
+    public const string AuditScope = "audit:read";
+    public const string AdminScope = "admin";
+}

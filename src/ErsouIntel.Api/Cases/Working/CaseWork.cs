@@ -1,0 +1,133 @@
+using ErsouIntel.Api.Cases.Reading;
+using ErsouIntel.Api.Incidents;
+using ErsouIntel.Domain;
+using ErsouIntel.Domain.Cases;
+using ErsouIntel.Domain.Common;
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+
+namespace ErsouIntel.Api.Cases.Working;
+
+/// <summary>What a case change came to: the case as it now stands (when the caller may see it), or why not.</summary>
+public sealed record CaseChange(Guid? CaseId, IReadOnlyList<UserError> Errors);
+
+/// <summary>
+/// <c>openCase</c>, <c>attachIncidentToCase</c>, <c>addCaseNote</c>, <c>addCaseMember</c>,
+/// <c>closeCase</c>: load the case's stream, ask the domain, append with the version the
+/// decision was made on. A stale <c>expectedVersion</c>, or a writer that got there in between,
+/// changes nothing.
+/// </summary>
+public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQueries cases, TimeProvider clock)
+{
+    private const int Attempts = 5;
+
+    public async Task<CaseChange> OpenAsync(Actor actor, string reference, string title, string? operationName, CancellationToken cancellation)
+    {
+        var id = Guid.CreateVersion7();
+        var (events, errors) = Case.Decide(new OpenCase(id, reference, title, operationName, actor, clock.GetUtcNow()));
+        if (errors.Count > 0)
+        {
+            return new CaseChange(null, errors);
+        }
+
+        var opened = (CaseOpened)events[0];
+        var duplicate = UserError.At(UserErrorCodes.DuplicateReference, "A case with this reference exists already.", "reference");
+        await using (var check = db.CreateCommand("select 1 from ersou.li_cases where reference = @reference"))
+        {
+            check.Parameters.AddWithValue("reference", opened.Reference);
+            if (await check.ExecuteScalarAsync(cancellation) is not null)
+            {
+                return new CaseChange(null, [duplicate]);
+            }
+        }
+
+        try
+        {
+            await using var session = store.LightweightSession(opened.LeadForce.TenantId());
+            session.Events.StartStream<Case>(id, [.. events]);
+            await session.SaveChangesAsync(cancellation);
+            return new CaseChange(id, []);
+        }
+        catch (Exception e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // Two openings of one reference at once: the unique index of the read model decides.
+            return new CaseChange(null, [duplicate]);
+        }
+    }
+
+    public Task<CaseChange> AttachAsync(Actor actor, Guid caseId, Guid incidentId, int? expectedVersion, CancellationToken cancellation) =>
+        ChangeAsync(actor, caseId, expectedVersion, async (state, now) =>
+        {
+            var incident = (await IncidentRow.LoadAsync(db, [incidentId], cancellation)).GetValueOrDefault(incidentId);
+            if (incident is null)
+            {
+                return ([], [UserError.At(UserErrorCodes.NotFound, "No incident you can see in full has this id.", "incidentId")]);
+            }
+
+            var facts = new IncidentFacts(incident.Id, incident.Force, incident.ForceReference, incident.Handling, incident.Retracted);
+            return Case.Decide(state, new AttachIncident(facts, expectedVersion, actor, now));
+        }, cancellation);
+
+    public Task<CaseChange> AddNoteAsync(Actor actor, Guid caseId, string text, int? expectedVersion, CancellationToken cancellation) =>
+        ChangeAsync(actor, caseId, expectedVersion, (state, now) =>
+            Task.FromResult(Case.Decide(state, new AddCaseNote(Guid.CreateVersion7(), text, expectedVersion, actor, now))), cancellation);
+
+    public Task<CaseChange> AddMemberAsync(Actor actor, Guid caseId, string username, CancellationToken cancellation) =>
+        ChangeAsync(actor, caseId, null, (state, now) =>
+            Task.FromResult(Case.Decide(state, new AddCaseMember(username, actor, now))), cancellation);
+
+    public Task<CaseChange> CloseAsync(Actor actor, Guid caseId, string reason, int? expectedVersion, CancellationToken cancellation) =>
+        ChangeAsync(actor, caseId, expectedVersion, (state, now) =>
+            Task.FromResult(Case.Decide(state, new CloseCase(reason, expectedVersion, actor, now))), cancellation);
+
+    /// <summary>The case as its stream tells it, or null when there is none.</summary>
+    public async Task<Case?> LoadAsync(Guid caseId, CancellationToken cancellation)
+    {
+        var lead = await cases.LeadForceAsync(caseId, cancellation);
+        if (lead is null)
+        {
+            return null;
+        }
+
+        await using var session = store.QuerySession(lead.Value.TenantId());
+        var events = await session.Events.FetchStreamAsync(caseId, token: cancellation);
+        return events.Aggregate((Case?)null, (state, e) => Case.Evolve(state, e.Data));
+    }
+
+    private async Task<CaseChange> ChangeAsync(
+        Actor actor,
+        Guid caseId,
+        int? expectedVersion,
+        Func<Case?, DateTimeOffset, Task<(IReadOnlyList<object> Events, IReadOnlyList<UserError> Errors)>> decide,
+        CancellationToken cancellation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var state = await LoadAsync(caseId, cancellation);
+            var (events, errors) = await decide(state, clock.GetUtcNow());
+            var visible = state is not null && state.IsVisibleTo(actor) ? caseId : (Guid?)null;
+            if (errors.Count > 0 || events.Count == 0)
+            {
+                return new CaseChange(visible, errors);
+            }
+
+            try
+            {
+                await using var session = store.LightweightSession(state!.LeadForce.TenantId());
+                session.Events.Append(caseId, state.Version + events.Count, [.. events]);
+                await session.SaveChangesAsync(cancellation);
+                return new CaseChange(caseId, []);
+            }
+            catch (ConcurrencyException) when (expectedVersion is null && attempt < Attempts)
+            {
+                // No version was promised: decide again on what the other writer left.
+            }
+            catch (ConcurrencyException)
+            {
+                return new CaseChange(caseId, [UserError.At(UserErrorCodes.VersionConflict, "The case changed while this change was being made; reload it and try again.", "expectedVersion")]);
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using ErsouIntel.Api.Access;
+using ErsouIntel.Api.Cases;
+using ErsouIntel.Api.Cases.Reading;
+using ErsouIntel.Api.Cases.Working;
+using ErsouIntel.Api.Incidents;
+using ErsouIntel.Api.Incidents.Reporting;
+using ErsouIntel.Domain.Common;
+using ErsouIntel.Domain.Incidents;
+using GraphQL;
+using GraphQL.Types;
+using Npgsql;
+
+namespace ErsouIntel.Api.GraphQL;
+
+public sealed class MutationType : ObjectGraphType
+{
+    public MutationType()
+    {
+        Name = "Mutation";
+
+        Field<NonNullGraphType<ReportIncidentPayloadGraphType>>("reportIncident")
+            .Description("Upsert by (force, forceReference): CREATED, UNCHANGED (nothing written) or AMENDED. The force is the caller's.")
+            .Argument<NonNullGraphType<ReportIncidentInputGraphType>>("input")
+            .ResolveAsync(async ctx => (await ReportAsync(ctx, [ctx.GetArgument<IncidentReport>("input")]))[0]);
+
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ReportIncidentPayloadGraphType>>>>("reportIncidents")
+            .Description($"Up to {IncidentReporting.MaxBatch} reports; one payload per input, in order. One bad input fails alone.")
+            .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<ReportIncidentInputGraphType>>>>("inputs")
+            .ResolveAsync(async ctx =>
+            {
+                var inputs = ctx.GetArgument<List<IncidentReport>>("inputs");
+                if (inputs.Count > IncidentReporting.MaxBatch)
+                {
+                    throw new ExecutionError($"A batch holds at most {IncidentReporting.MaxBatch} incidents; split it.") { Code = ErrorCodes.BadUserInput };
+                }
+
+                return await ReportAsync(ctx, inputs);
+            });
+
+        Field<NonNullGraphType<RetractIncidentPayloadGraphType>>("retractIncident")
+            .Argument<NonNullGraphType<RetractIncidentInputGraphType>>("input")
+            .ResolveAsync(async ctx =>
+            {
+                var (caller, force) = Authorize.ForceSystem(ctx);
+                var input = ctx.GetArgument<RetractIncidentInput>("input");
+                var result = await ctx.RequestServices!.GetRequiredService<IncidentReporting>().RetractAsync(force, caller.Actor, input.ForceReference, input.Reason, ctx.CancellationToken);
+                var incident = result.IncidentId is { } id ? (await IncidentRow.LoadAsync(Db(ctx), [id], ctx.CancellationToken)).GetValueOrDefault(id) : null;
+                return new RetractIncidentPayload(new Viewer(force, caller.Subject, false, null), incident, result.Errors);
+            });
+
+        Field<NonNullGraphType<CasePayloadGraphType>>("openCase")
+            .Argument<NonNullGraphType<OpenCaseInputGraphType>>("input")
+            .ResolveAsync(async ctx =>
+            {
+                var input = ctx.GetArgument<OpenCaseInput>("input");
+                return await CaseChangeAsync(ctx, (work, actor) => work.OpenAsync(actor, input.Reference, input.Title, input.OperationName, ctx.CancellationToken));
+            });
+
+        Field<NonNullGraphType<CasePayloadGraphType>>("attachIncidentToCase")
+            .Argument<NonNullGraphType<AttachIncidentInputGraphType>>("input")
+            .ResolveAsync(async ctx =>
+            {
+                var input = ctx.GetArgument<AttachIncidentInput>("input");
+                return await CaseChangeAsync(ctx, (work, actor) => !Guid.TryParse(input.CaseId, out var caseId)
+                    ? Task.FromResult(NoSuchCase)
+                    : work.AttachAsync(actor, caseId, Guid.TryParse(input.IncidentId, out var incidentId) ? incidentId : Guid.Empty, input.ExpectedVersion, ctx.CancellationToken));
+            });
+
+        Field<NonNullGraphType<CasePayloadGraphType>>("addCaseNote")
+            .Argument<NonNullGraphType<AddCaseNoteInputGraphType>>("input")
+            .ResolveAsync(async ctx =>
+            {
+                var input = ctx.GetArgument<AddCaseNoteInput>("input");
+                return await CaseChangeAsync(ctx, (work, actor) => !Guid.TryParse(input.CaseId, out var caseId)
+                    ? Task.FromResult(NoSuchCase)
+                    : work.AddNoteAsync(actor, caseId, input.Text, input.ExpectedVersion, ctx.CancellationToken));
+            });
+
+        Field<NonNullGraphType<CasePayloadGraphType>>("addCaseMember")
+            .Argument<NonNullGraphType<AddCaseMemberInputGraphType>>("input")
+            .ResolveAsync(async ctx =>
+            {
+                var input = ctx.GetArgument<AddCaseMemberInput>("input");
+                return await CaseChangeAsync(ctx, (work, actor) => !Guid.TryParse(input.CaseId, out var caseId)
+                    ? Task.FromResult(NoSuchCase)
+                    : work.AddMemberAsync(actor, caseId, input.Username, ctx.CancellationToken));
+            });
+
+        Field<NonNullGraphType<CasePayloadGraphType>>("closeCase")
+            .Argument<NonNullGraphType<CloseCaseInputGraphType>>("input")
+            .ResolveAsync(async ctx =>
+            {
+                var input = ctx.GetArgument<CloseCaseInput>("input");
+                return await CaseChangeAsync(ctx, (work, actor) => !Guid.TryParse(input.CaseId, out var caseId)
+                    ? Task.FromResult(NoSuchCase)
+                    : work.CloseAsync(actor, caseId, input.Reason, input.ExpectedVersion, ctx.CancellationToken));
+            });
+    }
+
+    private static CaseChange NoSuchCase { get; } = new(null, [UserError.At(UserErrorCodes.NotFound, "No case you can see has this id.", "caseId")]);
+
+    private static NpgsqlDataSource Db(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<NpgsqlDataSource>();
+
+    private static async Task<IReadOnlyList<ReportIncidentPayload>> ReportAsync(IResolveFieldContext ctx, IReadOnlyList<IncidentReport> reports)
+    {
+        var (caller, force) = Authorize.ForceSystem(ctx);
+        var results = await ctx.RequestServices!.GetRequiredService<IncidentReporting>().ReportAsync(force, caller.Actor, reports, ctx.CancellationToken);
+        var rows = await IncidentRow.LoadAsync(Db(ctx), results.Where(r => r.Errors.Count == 0).Select(r => r.IncidentId!.Value).ToHashSet(), ctx.CancellationToken);
+        // A force system sees what it wrote, and nothing of other forces through it.
+        var viewer = new Viewer(force, caller.Subject, false, null);
+        return results.Select(r => new ReportIncidentPayload(viewer, r.Errors.Count == 0 ? rows.GetValueOrDefault(r.IncidentId!.Value) : null, r.Outcome, r.Errors)).ToList();
+    }
+
+    private static async Task<CasePayload> CaseChangeAsync(IResolveFieldContext ctx, Func<CaseWork, Actor, Task<CaseChange>> change)
+    {
+        var (caller, _) = Authorize.Investigator(ctx);
+        var result = await change(ctx.RequestServices!.GetRequiredService<CaseWork>(), caller.Actor);
+        var viewer = new Viewer(caller.Force!.Value, caller.Subject, true, null);
+        var row = result.CaseId is { } id ? await ctx.RequestServices!.GetRequiredService<CaseQueries>().ByIdAsync(viewer, id, ctx.CancellationToken) : null;
+        return new CasePayload(viewer, row, result.Errors);
+    }
+}

@@ -1,0 +1,29 @@
+using ErsouIntel.Api.Cases.Reading;
+using ErsouIntel.Api.Cases.Timeline;
+using ErsouIntel.Api.Cases.Working;
+using ErsouIntel.Api.Incidents.Reading;
+using ErsouIntel.Api.Incidents.Reporting;
+using ErsouIntel.Api.Links;
+using ErsouIntel.Api.Matches;
+
+namespace ErsouIntel.Api.Hosting;
+
+public static class IntelligenceServices
+{
+    /// <summary>The feature services: stateless, over the shared data source and document store.</summary>
+    public static IServiceCollection AddIntelligence(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.Configure<LinkGraphOptions>(configuration.GetSection(LinkGraphOptions.Section));
+        services.AddSingleton<IncidentReporting>();
+        services.AddSingleton<IncidentQueries>();
+        services.AddSingleton<EntityQueries>();
+        services.AddSingleton<LinkedCouriers>();
+        services.AddSingleton<PhoneNumberProfiles>();
+        services.AddSingleton<MatchQueries>();
+        services.AddSingleton<CaseQueries>();
+        services.AddSingleton<CaseWork>();
+        services.AddSingleton<CaseTimeline>();
+        return services;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using ErsouIntel.Api.Storage;
+using ErsouIntel.Domain;
+using ErsouIntel.Domain.Cases;
+using ErsouIntel.Domain.Incidents;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+
+namespace ErsouIntel.Api.Links;
+
+/// <summary>
+/// Keeps the cross-force read model (<see cref="LinkGraphSchema"/>) current. Runs inline: its SQL
+/// is queued into the same transaction as the events, so an acknowledged push is already linked
+/// and matched. Each incident event becomes one call of a database function; the entity
+/// resolution and match detection happen there, next to the indexes they read.
+/// </summary>
+public sealed class LinkGraphProjection : IProjection
+{
+    public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        foreach (var @event in events)
+        {
+            switch (@event.Data)
+            {
+                case IncidentReported e:
+                    operations.QueueSqlCommand("select ersou.li_apply_incident(?::jsonb)", Payload(e.IncidentId, e.Force, e.ForceReference, e.Details, @event.Version, e.ReportedAt));
+                    break;
+                case IncidentAmended e:
+                    operations.QueueSqlCommand("select ersou.li_apply_incident(?::jsonb)", Payload(e.IncidentId, Forces.FromTenantId(@event.TenantId), null, e.Details, @event.Version, e.AmendedAt));
+                    break;
+                case IncidentRetracted e:
+                    operations.QueueSqlCommand("select ersou.li_retract_incident(?, ?, ?)", e.IncidentId, (int)@event.Version, e.RetractedAt);
+                    break;
+                case CaseOpened e:
+                    operations.QueueSqlCommand(
+                        "insert into ersou.li_cases(id, reference, title, operation_name, lead_force, status, opened_at, version) values (?, ?, ?, ?, ?, 'OPEN', ?, ?)",
+                        e.CaseId, e.Reference, e.Title, (object?)e.OperationName ?? DBNull.Value, e.LeadForce.TenantId(), e.OpenedAt, (int)@event.Version);
+                    operations.QueueSqlCommand("insert into ersou.li_case_members(case_id, subject) values (?, ?) on conflict do nothing", e.CaseId, e.OpenedBy);
+                    break;
+                case IncidentAttachedToCase e:
+                    operations.QueueSqlCommand("insert into ersou.li_case_incidents(case_id, incident_id, attached_at) values (?, ?, ?) on conflict do nothing", e.CaseId, e.IncidentId, e.AttachedAt);
+                    Touch(operations, e.CaseId, @event);
+                    break;
+                case CaseMemberAdded e:
+                    operations.QueueSqlCommand("insert into ersou.li_case_members(case_id, subject) values (?, ?) on conflict do nothing", e.CaseId, e.Username);
+                    Touch(operations, e.CaseId, @event);
+                    break;
+                case CaseNoteAdded e:
+                    Touch(operations, e.CaseId, @event);
+                    break;
+                case CaseClosed e:
+                    operations.QueueSqlCommand("update ersou.li_cases set status = 'CLOSED', version = ? where id = ?", (int)@event.Version, e.CaseId);
+                    break;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static void Touch(IDocumentOperations operations, Guid caseId, IEvent @event) =>
+        operations.QueueSqlCommand("update ersou.li_cases set version = ? where id = ?", (int)@event.Version, caseId);
+
+    private static string Payload(Guid id, Force force, string? forceReference, IncidentDetails details, long version, DateTimeOffset recordedAt) =>
+        JsonSerializer.Serialize(
+            new
+            {
+                id,
+                force = force.TenantId(),
+                forceReference,
+                version,
+                recordedAt,
+                details,
+                couriers = details.Couriers.Select(c => new { keys = c.IdentityKeys, c.Name, c.Description, registration = c.VehicleRegistration, c.DateOfBirth }),
+                suspects = details.Suspects.Select(s => new { keys = s.IdentityKeys, s.Name, s.DateOfBirth }),
+            },
+            ReadModelJson.Options);
+}

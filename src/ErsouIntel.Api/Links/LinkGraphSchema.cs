@@ -1,0 +1,292 @@
+using ErsouIntel.Api.Storage;
+using Weasel.Core;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Functions;
+using Weasel.Postgresql.Tables;
+
+namespace ErsouIntel.Api.Links;
+
+/// <summary>
+/// The cross-force read model: incidents, the entities they carry (phone numbers, couriers,
+/// suspects, vehicles), the links between them, cases and matches. Plain indexed tables, kept by
+/// the inline projections in the same transaction as the events, so a 2-hop question is a few
+/// index lookups (docs/link-graph.md). Created and migrated by Marten with its own objects.
+/// </summary>
+public static class LinkGraphSchema
+{
+    public static IEnumerable<Weasel.Core.ISchemaObject> Objects()
+    {
+        var incidents = new Table(Name("li_incidents"));
+        incidents.AddColumn<Guid>("id").AsPrimaryKey();
+        incidents.AddColumn<string>("force").NotNull();
+        incidents.AddColumn<string>("force_reference").NotNull();
+        incidents.AddColumn<string>("handling").NotNull();
+        incidents.AddColumn<string>("category").NotNull();
+        incidents.AddColumn("occurred_at", "timestamptz").NotNull();
+        incidents.AddColumn("reported_at", "timestamptz").NotNull();
+        incidents.AddColumn("updated_at", "timestamptz").NotNull();
+        incidents.AddColumn<bool>("retracted").NotNull();
+        incidents.AddColumn<int>("version").NotNull();
+        incidents.AddColumn("details", "jsonb").NotNull();
+        incidents.Indexes.Add(new IndexDefinition("li_incidents_force_reference") { Columns = ["force", "force_reference"], IsUnique = true });
+        incidents.Indexes.Add(new IndexDefinition("li_incidents_occurred") { Columns = ["occurred_at", "id"] });
+        incidents.Indexes.Add(new IndexDefinition("li_incidents_force_occurred") { Columns = ["force", "occurred_at", "id"] });
+        yield return incidents;
+
+        var entities = new Table(Name("li_entities"));
+        entities.AddColumn<Guid>("id").AsPrimaryKey();
+        entities.AddColumn<string>("kind").NotNull();
+        entities.AddColumn<string>("key").NotNull();
+        yield return entities;
+
+        var keys = new Table(Name("li_entity_keys"));
+        keys.AddColumn<string>("kind").AsPrimaryKey();
+        keys.AddColumn<string>("key").AsPrimaryKey();
+        keys.AddColumn<Guid>("entity_id").NotNull();
+        keys.Indexes.Add(new IndexDefinition("li_entity_keys_entity") { Columns = ["entity_id"] });
+        yield return keys;
+
+        var merges = new Table(Name("li_entity_merges"));
+        merges.AddColumn<Guid>("merged_id").AsPrimaryKey();
+        merges.AddColumn<Guid>("into_id").NotNull();
+        yield return merges;
+
+        var links = new Table(Name("li_links"));
+        links.AddColumn<Guid>("incident_id").AsPrimaryKey();
+        links.AddColumn<string>("kind").AsPrimaryKey();
+        links.AddColumn<int>("ordinal").AsPrimaryKey();
+        links.AddColumn<Guid>("entity_id").NotNull();
+        links.AddColumn<string>("role").AllowNulls();
+        links.AddColumn<string>("name").AllowNulls();
+        links.AddColumn<string>("description").AllowNulls();
+        links.AddColumn<string>("registration").AllowNulls();
+        links.AddColumn("date_of_birth", "date").AllowNulls();
+        links.Indexes.Add(new IndexDefinition("li_links_entity") { Columns = ["entity_id", "incident_id"] });
+        yield return links;
+
+        var cases = new Table(Name("li_cases"));
+        cases.AddColumn<Guid>("id").AsPrimaryKey();
+        cases.AddColumn<string>("reference").NotNull();
+        cases.AddColumn<string>("title").NotNull();
+        cases.AddColumn<string>("operation_name").AllowNulls();
+        cases.AddColumn<string>("lead_force").NotNull();
+        cases.AddColumn<string>("status").NotNull();
+        cases.AddColumn("opened_at", "timestamptz").NotNull();
+        cases.AddColumn<int>("version").NotNull();
+        cases.Indexes.Add(new IndexDefinition("li_cases_reference") { Columns = ["reference"], IsUnique = true });
+        cases.Indexes.Add(new IndexDefinition("li_cases_lead_force") { Columns = ["lead_force", "opened_at", "id"] });
+        yield return cases;
+
+        var members = new Table(Name("li_case_members"));
+        members.AddColumn<Guid>("case_id").AsPrimaryKey();
+        members.AddColumn<string>("subject").AsPrimaryKey();
+        members.Indexes.Add(new IndexDefinition("li_case_members_subject") { Columns = ["subject", "case_id"] });
+        yield return members;
+
+        var caseIncidents = new Table(Name("li_case_incidents"));
+        caseIncidents.AddColumn<Guid>("case_id").AsPrimaryKey();
+        caseIncidents.AddColumn<Guid>("incident_id").AsPrimaryKey();
+        caseIncidents.AddColumn("attached_at", "timestamptz").NotNull();
+        caseIncidents.Indexes.Add(new IndexDefinition("li_case_incidents_incident") { Columns = ["incident_id", "case_id"] });
+        yield return caseIncidents;
+
+        var matches = new Table(Name("li_matches"));
+        matches.AddColumn<Guid>("id").AsPrimaryKey();
+        matches.AddColumn<string>("kind").NotNull();
+        matches.AddColumn<string>("key").NotNull();
+        matches.AddColumn<Guid>("entity_id").NotNull();
+        matches.AddColumn<Guid>("case_id").AllowNulls();
+        matches.AddColumn("detected_at", "timestamptz").NotNull();
+        matches.AddColumn("updated_at", "timestamptz").NotNull();
+        matches.AddColumn("forces", "text[]").NotNull();
+        matches.Indexes.Add(new IndexDefinition("li_matches_entity") { Columns = ["entity_id"] });
+        matches.Indexes.Add(new IndexDefinition("li_matches_case") { Columns = ["case_id"] });
+        matches.Indexes.Add(new IndexDefinition("li_matches_forces") { Columns = ["forces"], Method = IndexMethod.gin });
+        matches.Indexes.Add(new IndexDefinition("li_matches_detected") { Columns = ["detected_at", "id"] });
+        yield return matches;
+
+        var matchIncidents = new Table(Name("li_match_incidents"));
+        matchIncidents.AddColumn<Guid>("match_id").AsPrimaryKey();
+        matchIncidents.AddColumn<Guid>("incident_id").AsPrimaryKey();
+        matchIncidents.Indexes.Add(new IndexDefinition("li_match_incidents_incident") { Columns = ["incident_id"] });
+        yield return matchIncidents;
+
+        foreach (var function in Functions)
+        {
+            yield return Function.ForSql(function);
+        }
+    }
+
+    // Weasel marks the two-part constructor obsolete in favour of one whose enum it does not document yet.
+#pragma warning disable CS0618
+    private static PostgresqlObjectName Name(string table) => new(EventStore.Schema, table);
+#pragma warning restore CS0618
+
+    private static readonly string[] Functions =
+    [
+        """
+        CREATE OR REPLACE FUNCTION ersou.li_keyed_entity(p_kind text, p_key text) RETURNS uuid LANGUAGE plpgsql AS $$
+        DECLARE
+          v_id uuid := md5(p_kind || '|' || p_key)::uuid;
+        BEGIN
+          INSERT INTO ersou.li_entities(id, kind, key) VALUES (v_id, p_kind, p_key) ON CONFLICT (id) DO NOTHING;
+          RETURN v_id;
+        END;
+        $$;
+        """,
+        """
+        CREATE OR REPLACE FUNCTION ersou.li_person(p_kind text, p_keys text[], p_fallback text) RETURNS uuid LANGUAGE plpgsql AS $$
+        DECLARE
+          v_ids uuid[];
+          v_winner uuid;
+          v_key text;
+        BEGIN
+          IF coalesce(array_length(p_keys, 1), 0) = 0 THEN
+            RETURN ersou.li_keyed_entity(p_kind, p_fallback);
+          END IF;
+          FOREACH v_key IN ARRAY p_keys LOOP
+            INSERT INTO ersou.li_entity_keys(kind, key, entity_id) VALUES (p_kind, v_key, md5(p_kind || '|' || v_key)::uuid) ON CONFLICT DO NOTHING;
+          END LOOP;
+          SELECT array_agg(DISTINCT entity_id ORDER BY entity_id) INTO v_ids FROM ersou.li_entity_keys WHERE kind = p_kind AND key = ANY(p_keys);
+          v_winner := v_ids[1];
+          INSERT INTO ersou.li_entities(id, kind, key) VALUES (v_winner, p_kind, p_keys[1]) ON CONFLICT (id) DO NOTHING;
+          IF array_length(v_ids, 1) > 1 THEN
+            -- One sighting carries keys of two known people: they are one person from now on.
+            UPDATE ersou.li_entity_keys SET entity_id = v_winner WHERE entity_id = ANY(v_ids[2:]);
+            UPDATE ersou.li_links SET entity_id = v_winner WHERE entity_id = ANY(v_ids[2:]);
+            INSERT INTO ersou.li_entity_merges(merged_id, into_id) SELECT unnest(v_ids[2:]), v_winner ON CONFLICT (merged_id) DO UPDATE SET into_id = excluded.into_id;
+            UPDATE ersou.li_entity_merges SET into_id = v_winner WHERE into_id = ANY(v_ids[2:]);
+            DELETE FROM ersou.li_match_incidents WHERE match_id IN (SELECT id FROM ersou.li_matches WHERE entity_id = ANY(v_ids[2:]));
+            DELETE FROM ersou.li_matches WHERE entity_id = ANY(v_ids[2:]);
+            DELETE FROM ersou.li_entities WHERE id = ANY(v_ids[2:]);
+          END IF;
+          RETURN v_winner;
+        END;
+        $$;
+        """,
+        """
+        CREATE OR REPLACE FUNCTION ersou.li_refresh_match(p_entity uuid, p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        DECLARE
+          v_forces text[];
+          v_match uuid := md5('MATCH|' || p_entity::text)::uuid;
+        BEGIN
+          SELECT array_agg(DISTINCT i.force ORDER BY i.force) INTO v_forces
+            FROM ersou.li_links l JOIN ersou.li_incidents i ON i.id = l.incident_id
+           WHERE l.entity_id = p_entity;
+          IF coalesce(array_length(v_forces, 1), 0) < 2 THEN
+            DELETE FROM ersou.li_match_incidents WHERE match_id = v_match;
+            DELETE FROM ersou.li_matches WHERE id = v_match;
+            RETURN;
+          END IF;
+          INSERT INTO ersou.li_matches(id, kind, key, entity_id, case_id, detected_at, updated_at, forces)
+          SELECT v_match, e.kind, e.key, e.id, NULL, p_at, p_at, v_forces FROM ersou.li_entities e WHERE e.id = p_entity
+          ON CONFLICT (id) DO UPDATE SET forces = excluded.forces, updated_at = excluded.updated_at
+            WHERE ersou.li_matches.forces IS DISTINCT FROM excluded.forces;
+          DELETE FROM ersou.li_match_incidents m WHERE m.match_id = v_match
+             AND NOT EXISTS (SELECT 1 FROM ersou.li_links l WHERE l.entity_id = p_entity AND l.incident_id = m.incident_id);
+          INSERT INTO ersou.li_match_incidents(match_id, incident_id)
+          SELECT DISTINCT v_match, l.incident_id FROM ersou.li_links l WHERE l.entity_id = p_entity
+          ON CONFLICT DO NOTHING;
+        END;
+        $$;
+        """,
+        """
+        CREATE OR REPLACE FUNCTION ersou.li_detect_matches(p_incident uuid, p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        DECLARE
+          r record;
+          c record;
+          v_match uuid;
+        BEGIN
+          FOR r IN SELECT DISTINCT l.entity_id FROM ersou.li_links l WHERE l.incident_id = p_incident LOOP
+            PERFORM ersou.li_refresh_match(r.entity_id, p_at);
+            -- A new incident that carries an entity already on an open case.
+            FOR c IN SELECT DISTINCT ci.case_id
+                       FROM ersou.li_links l
+                       JOIN ersou.li_case_incidents ci ON ci.incident_id = l.incident_id
+                       JOIN ersou.li_cases k ON k.id = ci.case_id AND k.status = 'OPEN'
+                      WHERE l.entity_id = r.entity_id AND l.incident_id <> p_incident
+                        AND NOT EXISTS (SELECT 1 FROM ersou.li_case_incidents x WHERE x.case_id = ci.case_id AND x.incident_id = p_incident) LOOP
+              v_match := md5('MATCH|' || r.entity_id::text || '|' || c.case_id::text)::uuid;
+              INSERT INTO ersou.li_match_incidents(match_id, incident_id)
+              SELECT DISTINCT v_match, l.incident_id FROM ersou.li_links l
+               WHERE l.entity_id = r.entity_id
+                 AND (l.incident_id = p_incident OR l.incident_id IN (SELECT incident_id FROM ersou.li_case_incidents WHERE case_id = c.case_id))
+              ON CONFLICT DO NOTHING;
+              INSERT INTO ersou.li_matches(id, kind, key, entity_id, case_id, detected_at, updated_at, forces)
+              SELECT v_match, e.kind, e.key, e.id, c.case_id, p_at, p_at,
+                     (SELECT array_agg(DISTINCT i.force ORDER BY i.force) FROM ersou.li_match_incidents mi JOIN ersou.li_incidents i ON i.id = mi.incident_id WHERE mi.match_id = v_match)
+                FROM ersou.li_entities e WHERE e.id = r.entity_id
+              ON CONFLICT (id) DO UPDATE SET forces = excluded.forces, updated_at = excluded.updated_at;
+            END LOOP;
+          END LOOP;
+        END;
+        $$;
+        """,
+        """
+        CREATE OR REPLACE FUNCTION ersou.li_apply_incident(doc jsonb) RETURNS void LANGUAGE plpgsql AS $$
+        DECLARE
+          v_id uuid := (doc->>'id')::uuid;
+          v_at timestamptz := (doc->>'recordedAt')::timestamptz;
+          v_item jsonb;
+          v_entity uuid;
+          v_ordinal int;
+          v_old uuid[];
+        BEGIN
+          INSERT INTO ersou.li_incidents(id, force, force_reference, handling, category, occurred_at, reported_at, updated_at, retracted, version, details)
+          VALUES (v_id, doc->>'force', doc->>'forceReference', doc#>>'{details,grading,handling}', doc#>>'{details,category}',
+                  (doc#>>'{details,occurredAt}')::timestamptz, v_at, v_at, false, (doc->>'version')::int, doc->'details')
+          ON CONFLICT (id) DO UPDATE SET handling = excluded.handling, category = excluded.category, occurred_at = excluded.occurred_at,
+                 updated_at = excluded.updated_at, version = excluded.version, details = excluded.details;
+
+          SELECT array_agg(DISTINCT entity_id) INTO v_old FROM ersou.li_links WHERE incident_id = v_id;
+          DELETE FROM ersou.li_links WHERE incident_id = v_id;
+
+          v_ordinal := 0;
+          FOR v_item IN SELECT value FROM jsonb_array_elements(doc#>'{details,phoneNumbers}') LOOP
+            INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, role)
+            VALUES (v_id, 'PHONE', v_ordinal, ersou.li_keyed_entity('PHONE', v_item->>'e164'), v_item->>'role');
+            v_ordinal := v_ordinal + 1;
+          END LOOP;
+
+          v_ordinal := 0;
+          FOR v_item IN SELECT value FROM jsonb_array_elements(doc->'couriers') LOOP
+            v_entity := ersou.li_person('COURIER', ARRAY(SELECT jsonb_array_elements_text(v_item->'keys')), 'sighting|' || v_id::text || '|' || v_ordinal);
+            INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, name, description, registration, date_of_birth)
+            VALUES (v_id, 'COURIER', v_ordinal, v_entity, v_item->>'name', v_item->>'description', v_item->>'registration', (v_item->>'dateOfBirth')::date);
+            IF v_item->>'registration' IS NOT NULL THEN
+              INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, registration)
+              VALUES (v_id, 'VEHICLE', v_ordinal, ersou.li_keyed_entity('VEHICLE', v_item->>'registration'), v_item->>'registration');
+            END IF;
+            v_ordinal := v_ordinal + 1;
+          END LOOP;
+
+          v_ordinal := 0;
+          FOR v_item IN SELECT value FROM jsonb_array_elements(doc->'suspects') LOOP
+            v_entity := ersou.li_person('SUSPECT', ARRAY(SELECT jsonb_array_elements_text(v_item->'keys')), 'sighting|' || v_id::text || '|' || v_ordinal);
+            INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, name, date_of_birth)
+            VALUES (v_id, 'SUSPECT', v_ordinal, v_entity, v_item->>'name', (v_item->>'dateOfBirth')::date);
+            v_ordinal := v_ordinal + 1;
+          END LOOP;
+
+          -- Entities this incident no longer carries may have lost a force.
+          PERFORM ersou.li_refresh_match(e, v_at) FROM unnest(coalesce(v_old, '{}')) e
+            WHERE NOT EXISTS (SELECT 1 FROM ersou.li_links l WHERE l.incident_id = v_id AND l.entity_id = e);
+          PERFORM ersou.li_detect_matches(v_id, v_at);
+        END;
+        $$;
+        """,
+        """
+        CREATE OR REPLACE FUNCTION ersou.li_retract_incident(p_id uuid, p_version int, p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        DECLARE
+          v_old uuid[];
+        BEGIN
+          UPDATE ersou.li_incidents SET retracted = true, version = p_version, updated_at = p_at WHERE id = p_id;
+          SELECT array_agg(DISTINCT entity_id) INTO v_old FROM ersou.li_links WHERE incident_id = p_id;
+          DELETE FROM ersou.li_links WHERE incident_id = p_id;
+          DELETE FROM ersou.li_match_incidents WHERE incident_id = p_id;
+          PERFORM ersou.li_refresh_match(e, p_at) FROM unnest(coalesce(v_old, '{}')) e;
+        END;
+        $$;
+        """,
+    ];
+}

@@ -1,0 +1,24 @@
+using ErsouIntel.Api.GraphQL;
+using ErsouIntel.Api.Links;
+using GraphQL.Types;
+
+namespace ErsouIntel.Api.Matches;
+
+public sealed class MatchGraphType : ObjectGraphType<Match>
+{
+    public MatchGraphType()
+    {
+        Name = "Match";
+        Description = "An entity that joins incidents of two or more forces, or a new incident to an open case.";
+        Interface<NodeInterface>();
+        IsTypeOf = o => o is Match;
+        Field<NonNullGraphType<IdGraphType>>("id").Resolve(ctx => ctx.Source.Id.ToString());
+        Field<NonNullGraphType<ContractDateTimeGraphType>>("detectedAt").Resolve(ctx => ctx.Source.DetectedAt);
+        Field<NonNullGraphType<EnumerationGraphType<MatchKind>>>("kind").Resolve(ctx => ctx.Source.Kind);
+        Field(m => m.Key).Description("The shared value: an E.164 number, a registration, or the id of a courier or suspect.");
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ForceGraphType>>>>("forces").Resolve(ctx => ctx.Source.Forces);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<RecordPointerGraphType>>>>("pointers").Resolve(ctx => ctx.Source.Pointers);
+    }
+}
+
+public sealed class MatchConnectionGraphType() : ConnectionGraphType<MatchGraphType, Match>("Match");

@@ -1,0 +1,103 @@
+using ErsouIntel.Api.Access;
+using ErsouIntel.Api.GraphQL;
+using ErsouIntel.Api.Links;
+using ErsouIntel.Domain;
+using Npgsql;
+
+namespace ErsouIntel.Api.Matches;
+
+public enum MatchKind { PhoneNumber, Courier, Vehicle, Suspect }
+
+public sealed record Match(Guid Id, DateTimeOffset DetectedAt, MatchKind Kind, string Key, IReadOnlyList<Force> Forces, Guid? CaseId, IReadOnlyList<RecordPointer> Pointers);
+
+/// <summary>
+/// <c>matches</c>: what the link projection found joining forces, listed for investigators of
+/// the forces involved, newest first. The key of a person match is the entity id, never the
+/// name or PNC ID behind it.
+/// </summary>
+public sealed class MatchQueries(NpgsqlDataSource db)
+{
+    public const string RecordType = "Match";
+
+    public async Task<Connection<Match>> ListAsync(Viewer viewer, int first, (DateTimeOffset At, Guid Id)? after, CancellationToken cancellation)
+    {
+        var sql = "select id, detected_at, kind, key, entity_id, forces, case_id from ersou.li_matches m where @force = any(m.forces)";
+        await using var command = db.CreateCommand();
+        viewer.Bind(command);
+        if (after is { } cursor)
+        {
+            sql += " and (m.detected_at, m.id) < (@afterAt, @afterId)";
+            command.Parameters.AddWithValue("afterAt", cursor.At);
+            command.Parameters.AddWithValue("afterId", cursor.Id);
+        }
+
+        command.CommandText = sql + " order by m.detected_at desc, m.id desc limit @limit";
+        command.Parameters.AddWithValue("limit", first + 1);
+        var rows = new List<(Guid Id, DateTimeOffset At, MatchKind Kind, string Key, Force[] Forces, Guid? CaseId)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellation))
+        {
+            while (await reader.ReadAsync(cancellation))
+            {
+                var kind = reader.GetString(2) switch
+                {
+                    "PHONE" => MatchKind.PhoneNumber,
+                    "VEHICLE" => MatchKind.Vehicle,
+                    "SUSPECT" => MatchKind.Suspect,
+                    _ => MatchKind.Courier,
+                };
+                var key = kind is MatchKind.PhoneNumber or MatchKind.Vehicle ? reader.GetString(3) : reader.GetGuid(4).ToString();
+                rows.Add((reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), kind, key,
+                    reader.GetFieldValue<string[]>(5).Select(Domain.Forces.FromTenantId).ToArray(), reader.IsDBNull(6) ? null : reader.GetGuid(6)));
+            }
+        }
+
+        var pointers = await PointersAsync(viewer, rows.Take(first).Select(r => r.Id).ToArray(), cancellation);
+        var matches = rows.Select(r => new Match(r.Id, r.At, r.Kind, r.Key, r.Forces, r.CaseId, pointers.GetValueOrDefault(r.Id) ?? [])).ToList();
+        var page = Connection.From(matches, first, m => Paging.Cursor(m.DetectedAt, m.Id));
+        foreach (var edge in page.Edges)
+        {
+            viewer.Returned(RecordType, edge.Node.Id, null);
+        }
+
+        return page;
+    }
+
+    /// <summary>Matches found on a case, for its timeline.</summary>
+    public async Task<IReadOnlyList<(DateTimeOffset DetectedAt, MatchKind Kind, IReadOnlyList<Force> Forces)>> OnCaseAsync(Guid caseId, CancellationToken cancellation)
+    {
+        await using var command = db.CreateCommand("select detected_at, kind, forces from ersou.li_matches where case_id = @case");
+        command.Parameters.AddWithValue("case", caseId);
+        var found = new List<(DateTimeOffset, MatchKind, IReadOnlyList<Force>)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation))
+        {
+            var kind = reader.GetString(1) switch { "PHONE" => MatchKind.PhoneNumber, "VEHICLE" => MatchKind.Vehicle, "SUSPECT" => MatchKind.Suspect, _ => MatchKind.Courier };
+            found.Add((reader.GetFieldValue<DateTimeOffset>(0), kind, reader.GetFieldValue<string[]>(2).Select(Domain.Forces.FromTenantId).ToList()));
+        }
+
+        return found;
+    }
+
+    private async Task<Dictionary<Guid, IReadOnlyList<RecordPointer>>> PointersAsync(Viewer viewer, Guid[] matchIds, CancellationToken cancellation)
+    {
+        await using var command = db.CreateCommand("select match_id, incident_id from ersou.li_match_incidents where match_id = any(@ids)");
+        command.Parameters.AddWithValue("ids", matchIds);
+        var byMatch = new Dictionary<Guid, List<Guid>>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellation))
+        {
+            while (await reader.ReadAsync(cancellation))
+            {
+                var match = reader.GetGuid(0);
+                if (!byMatch.TryGetValue(match, out var list))
+                {
+                    byMatch[match] = list = [];
+                }
+
+                list.Add(reader.GetGuid(1));
+            }
+        }
+
+        var pointers = await RecordPointer.LoadAsync(db, viewer, byMatch.Values.SelectMany(v => v).ToHashSet(), cancellation);
+        return byMatch.ToDictionary(m => m.Key, m => RecordPointer.Ordered(m.Value.Where(pointers.ContainsKey).Select(id => pointers[id])));
+    }
+}

@@ -1,0 +1,15 @@
+using ErsouIntel.Domain.Incidents;
+
+namespace ErsouIntel.Domain.Cases;
+
+/// <summary>An investigator opened a case; their force leads it and they are its first member. Stream: the case, in the lead force's tenant.</summary>
+public sealed record CaseOpened(Guid CaseId, string Reference, string Title, string? OperationName, Force LeadForce, string OpenedBy, DateTimeOffset OpenedAt);
+
+/// <summary>An incident (of any force) was attached to the case; every member now sees it in full.</summary>
+public sealed record IncidentAttachedToCase(Guid CaseId, Guid IncidentId, Force IncidentForce, string ForceReference, HandlingCode Handling, string AttachedBy, DateTimeOffset AttachedAt);
+
+public sealed record CaseNoteAdded(Guid CaseId, Guid NoteId, string Text, string AddedBy, Force? AddedByForce, DateTimeOffset AddedAt);
+
+public sealed record CaseMemberAdded(Guid CaseId, string Username, string AddedBy, DateTimeOffset AddedAt);
+
+public sealed record CaseClosed(Guid CaseId, string Reason, string ClosedBy, DateTimeOffset ClosedAt);
