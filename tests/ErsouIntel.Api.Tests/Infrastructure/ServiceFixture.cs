@@ -79,6 +79,8 @@ public class ServiceFixture : IAsyncLifetime
             }
 
             builder.Configuration.AddInMemoryCollection(all);
+            builder.Services.AddAuthentication(TestCallerHandler.SchemeName)
+                .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestCallerHandler>(TestCallerHandler.SchemeName, null);
             services?.Invoke(builder.Services);
         });
         await app.StartAsync();
@@ -92,7 +94,11 @@ public class ServiceFixture : IAsyncLifetime
     }
 
     /// <summary>POSTs a GraphQL request and returns the status, the content type and the parsed body.</summary>
-    public async Task<GraphQLAnswer> PostAsync(string query, object? variables = null, string? accept = "application/graphql-response+json", string? operationName = null)
+    public Task<GraphQLAnswer> PostAsync(string query, object? variables = null, string? accept = "application/graphql-response+json", string? operationName = null) =>
+        PostAsAsync(null, query, variables, accept, operationName);
+
+    /// <summary>POSTs a GraphQL request as <paramref name="caller"/> (anonymous when null).</summary>
+    public async Task<GraphQLAnswer> PostAsAsync(TestCaller? caller, string query, object? variables = null, string? accept = "application/graphql-response+json", string? operationName = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
         {
@@ -101,6 +107,11 @@ public class ServiceFixture : IAsyncLifetime
         if (accept is not null)
         {
             request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(accept));
+        }
+
+        if (caller is not null)
+        {
+            request.Headers.Add(TestCaller.Header, caller.Encode());
         }
 
         return await SendAsync(request);
