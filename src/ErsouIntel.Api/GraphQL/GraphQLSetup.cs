@@ -5,6 +5,12 @@ using GraphQLParser.AST;
 
 namespace ErsouIntel.Api.GraphQL;
 
+internal static partial class GraphQLLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error while resolving {Field}")]
+    public static partial void Unhandled(ILogger logger, string field, Exception exception);
+}
+
 public static class GraphQLSetup
 {
     public static IServiceCollection AddErsouGraphQL(this IServiceCollection services, IConfiguration configuration)
@@ -24,12 +30,15 @@ public static class GraphQLSetup
                 c.MaxComplexity = limits.MaxComplexity;
             })
             .WithTimeout(limits.Timeout)
-            .AddErrorInfoProvider(o => o.ExposeExceptionDetails = false)
+            .AddErrorInfoProvider<MaskingErrorInfoProvider>()
             .AddUnhandledExceptionHandler(ctx =>
             {
-                // Anything not thrown as an ExecutionError is a fault of ours: say INTERNAL, show nothing.
-                ctx.ErrorMessage = "Something went wrong on our side; the request was not completed.";
-                ctx.Exception.Data["code"] = ErrorCodes.Internal;
+                // Anything not thrown as an ExecutionError is a fault of ours: logged here in full, shown to nobody.
+                var logger = ctx.Context?.RequestServices?.GetService<ILogger<GraphQLHttpEndpoint>>();
+                if (logger is not null)
+                {
+                    GraphQLLog.Unhandled(logger, ctx.FieldContext?.FieldDefinition.Name ?? "(document)", ctx.OriginalException);
+                }
             }));
         return services;
     }

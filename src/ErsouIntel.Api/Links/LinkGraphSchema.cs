@@ -233,7 +233,10 @@ public static class LinkGraphSchema
           v_old uuid[];
         BEGIN
           INSERT INTO ersou.li_incidents(id, force, force_reference, handling, category, occurred_at, reported_at, updated_at, retracted, version, details)
-          VALUES (v_id, doc->>'force', doc->>'forceReference', doc#>>'{details,grading,handling}', doc#>>'{details,category}',
+          VALUES (v_id, doc->>'force',
+                  -- An amendment does not carry the reference: it keeps the one first reported.
+                  coalesce(doc->>'forceReference', (SELECT force_reference FROM ersou.li_incidents WHERE id = v_id)),
+                  doc#>>'{details,grading,handling}', doc#>>'{details,category}',
                   (doc#>>'{details,occurredAt}')::timestamptz, v_at, v_at, false, (doc->>'version')::int, doc->'details')
           ON CONFLICT (id) DO UPDATE SET handling = excluded.handling, category = excluded.category, occurred_at = excluded.occurred_at,
                  updated_at = excluded.updated_at, version = excluded.version, details = excluded.details;

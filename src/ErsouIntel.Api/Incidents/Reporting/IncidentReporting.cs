@@ -178,10 +178,20 @@ public sealed partial class IncidentReporting(IDocumentStore store, NpgsqlDataSo
         return new ReportResult(id, outcome, []);
     }
 
-    private static bool IsConcurrencyConflict(Exception e) =>
-        e is ConcurrencyException or ExistingStreamIdCollisionException
-        || (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected })
-        || (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected });
+    /// <summary>Another writer got there first: a stream id taken, a version moved on, or a deadlock between two batches.</summary>
+    private static bool IsConcurrencyConflict(Exception e)
+    {
+        for (var current = e; current is not null; current = current.InnerException)
+        {
+            if (current is ConcurrencyException or ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException
+                || current is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Incident write lost a race (attempt {Attempt}); deciding again")]
     private static partial void LogRetry(ILogger logger, int attempt);
