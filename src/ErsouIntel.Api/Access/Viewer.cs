@@ -10,22 +10,13 @@ public sealed record Viewer(Force Force, string Subject, bool SharedRecords, Acc
 {
     public static Viewer For(AccessScope scope) => new(scope.Force, scope.Subject, true, scope);
 
-    /// <summary>The viewer of the nearest enclosing access scope or payload; resolvers never guess one.</summary>
-    public static Viewer Of(IResolveFieldContext context)
+    /// <summary>The viewer a record was read for: every record read for a viewer carries it, so nested fields never guess.</summary>
+    public static Viewer Of(IResolveFieldContext context) => context.Source switch
     {
-        for (var current = context; current is not null; current = current.Parent)
-        {
-            switch (current.Source)
-            {
-                case AccessScope scope:
-                    return For(scope);
-                case IHasViewer payload:
-                    return payload.Viewer;
-            }
-        }
-
-        throw new InvalidOperationException($"Field {context.FieldDefinition.Name} was resolved outside an access scope or payload.");
-    }
+        AccessScope scope => For(scope),
+        IShownTo { ShownTo: { } viewer } => viewer,
+        _ => throw new InvalidOperationException($"Field {context.FieldDefinition.Name} was resolved on a record read for no viewer."),
+    };
 
     public void Bind(NpgsqlCommand command)
     {
@@ -38,8 +29,8 @@ public sealed record Viewer(Force Force, string Subject, bool SharedRecords, Acc
     public void Returned(string type, Guid id, Force? force) => Scope?.Returned(type, id, force);
 }
 
-/// <summary>A payload that carries the viewer its nested records are shown to.</summary>
-public interface IHasViewer
+/// <summary>A record or payload that carries the viewer it was read for, so its nested fields are read for the same one.</summary>
+public interface IShownTo
 {
-    Viewer Viewer { get; }
+    Viewer? ShownTo { get; }
 }

@@ -137,7 +137,10 @@ public sealed class CloseCaseInputGraphType : InputObjectGraphType<CloseCaseInpu
     }
 }
 
-public sealed record CasePayload(Viewer Viewer, CaseRow? Case, IReadOnlyList<UserError> Errors) : IHasViewer;
+public sealed record CasePayload(Viewer ShownTo, CaseRow? Case, IReadOnlyList<UserError> Errors) : IShownTo
+{
+    Viewer? IShownTo.ShownTo => ShownTo;
+}
 
 public sealed class CasePayloadGraphType : ObjectGraphType<CasePayload>
 {

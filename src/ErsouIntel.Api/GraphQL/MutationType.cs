@@ -44,8 +44,9 @@ public sealed class MutationType : ObjectGraphType
                 var (caller, force) = Authorize.ForceSystem(ctx);
                 var input = ctx.GetArgument<RetractIncidentInput>("input");
                 var result = await ctx.RequestServices!.GetRequiredService<IncidentReporting>().RetractAsync(force, caller.Actor, input.ForceReference, input.Reason, ctx.CancellationToken);
+                var viewer = new Viewer(force, caller.Subject, false, null);
                 var incident = result.IncidentId is { } id ? (await IncidentRow.LoadAsync(Db(ctx), [id], ctx.CancellationToken)).GetValueOrDefault(id) : null;
-                return new RetractIncidentPayload(new Viewer(force, caller.Subject, false, null), incident, result.Errors);
+                return new RetractIncidentPayload(viewer, incident is null ? null : incident with { ShownTo = viewer }, result.Errors);
             });
 
         Field<NonNullGraphType<CasePayloadGraphType>>("openCase")
@@ -108,7 +109,11 @@ public sealed class MutationType : ObjectGraphType
         var rows = await IncidentRow.LoadAsync(Db(ctx), results.Where(r => r.Errors.Count == 0).Select(r => r.IncidentId!.Value).ToHashSet(), ctx.CancellationToken);
         // A force system sees what it wrote, and nothing of other forces through it.
         var viewer = new Viewer(force, caller.Subject, false, null);
-        return results.Select(r => new ReportIncidentPayload(viewer, r.Errors.Count == 0 ? rows.GetValueOrDefault(r.IncidentId!.Value) : null, r.Outcome, r.Errors)).ToList();
+        return results.Select(r => new ReportIncidentPayload(
+            viewer,
+            r.Errors.Count == 0 && rows.GetValueOrDefault(r.IncidentId!.Value) is { } row ? row with { ShownTo = viewer } : null,
+            r.Outcome,
+            r.Errors)).ToList();
     }
 
     private static async Task<CasePayload> CaseChangeAsync(IResolveFieldContext ctx, Func<CaseWork, Actor, Task<CaseChange>> change)

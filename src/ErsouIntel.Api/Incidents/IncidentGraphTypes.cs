@@ -174,7 +174,10 @@ public sealed class IncidentGraphType : ObjectGraphType<IncidentRow>
 public sealed class IncidentConnectionGraphType() : ConnectionGraphType<IncidentGraphType, IncidentRow>("Incident");
 
 /// <summary>The answer to one report: the incident as now stored, how it was taken, or what was wrong.</summary>
-public sealed record ReportIncidentPayload(Viewer Viewer, IncidentRow? Incident, ReportOutcome? Outcome, IReadOnlyList<UserError> Errors) : IHasViewer;
+public sealed record ReportIncidentPayload(Viewer ShownTo, IncidentRow? Incident, ReportOutcome? Outcome, IReadOnlyList<UserError> Errors) : IShownTo
+{
+    Viewer? IShownTo.ShownTo => ShownTo;
+}
 
 public sealed class ReportIncidentPayloadGraphType : ObjectGraphType<ReportIncidentPayload>
 {
@@ -187,7 +190,10 @@ public sealed class ReportIncidentPayloadGraphType : ObjectGraphType<ReportIncid
     }
 }
 
-public sealed record RetractIncidentPayload(Viewer Viewer, IncidentRow? Incident, IReadOnlyList<UserError> Errors) : IHasViewer;
+public sealed record RetractIncidentPayload(Viewer ShownTo, IncidentRow? Incident, IReadOnlyList<UserError> Errors) : IShownTo
+{
+    Viewer? IShownTo.ShownTo => ShownTo;
+}
 
 public sealed class RetractIncidentPayloadGraphType : ObjectGraphType<RetractIncidentPayload>
 {

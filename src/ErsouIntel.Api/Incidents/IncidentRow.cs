@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ErsouIntel.Api.Access;
 using ErsouIntel.Api.Storage;
 using ErsouIntel.Domain;
 using ErsouIntel.Domain.Incidents;
@@ -15,8 +16,11 @@ public sealed record IncidentRow(
     DateTimeOffset ReportedAt,
     bool Retracted,
     int Version,
-    IncidentDetails Details)
+    IncidentDetails Details) : IShownTo
 {
+    /// <summary>Whom this row was read for; its couriers, suspects and cases are read for the same viewer.</summary>
+    public Viewer? ShownTo { get; init; }
+
     public const string Columns = "i.id, i.force, i.force_reference, i.handling, i.reported_at, i.retracted, i.version, i.details";
 
     /// <summary>Reads the columns of <see cref="Columns"/> starting at <paramref name="at"/>.</summary>

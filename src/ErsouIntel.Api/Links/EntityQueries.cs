@@ -8,8 +8,10 @@ namespace ErsouIntel.Api.Links;
 /// A courier or suspect as one viewer may know them: built only from the sightings on incidents
 /// the viewer sees in full, so a withheld record adds nothing, not even a registration.
 /// </summary>
-public sealed record EntityView(Guid Id, string Kind, IReadOnlyList<Sighting> Sightings)
+public sealed record EntityView(Guid Id, string Kind, IReadOnlyList<Sighting> Sightings, Viewer ShownTo) : IShownTo
 {
+    Viewer? IShownTo.ShownTo => ShownTo;
+
     public const string Courier = "COURIER";
     public const string Suspect = "SUSPECT";
 
@@ -96,7 +98,7 @@ public sealed class EntityQueries(NpgsqlDataSource db)
             }
         }
 
-        var views = ids.Where(sightings.ContainsKey).Select(id => new EntityView(id, kind, sightings[id])).ToList();
+        var views = ids.Where(sightings.ContainsKey).Select(id => new EntityView(id, kind, sightings[id], viewer)).ToList();
         foreach (var view in views)
         {
             viewer.Returned(kind == EntityView.Courier ? "Courier" : "Suspect", view.Id, null);

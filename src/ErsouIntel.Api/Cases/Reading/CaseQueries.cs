@@ -7,8 +7,11 @@ using Npgsql;
 namespace ErsouIntel.Api.Cases.Reading;
 
 /// <summary>A case as the read model holds it.</summary>
-public sealed record CaseRow(Guid Id, string Reference, string Title, string? OperationName, Force LeadForce, CaseStatus Status, DateTimeOffset OpenedAt, int Version)
+public sealed record CaseRow(Guid Id, string Reference, string Title, string? OperationName, Force LeadForce, CaseStatus Status, DateTimeOffset OpenedAt, int Version) : IShownTo
 {
+    /// <summary>Whom this case was read for; its incidents and timeline are read for the same viewer.</summary>
+    public Viewer? ShownTo { get; init; }
+
     public const string Columns = "c.id, c.reference, c.title, c.operation_name, c.lead_force, c.status, c.opened_at, c.version";
 
     public static CaseRow Read(NpgsqlDataReader reader) => new(
@@ -95,7 +98,7 @@ public sealed class CaseQueries(NpgsqlDataSource db)
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation))
         {
-            var row = CaseRow.Read(reader);
+            var row = CaseRow.Read(reader) with { ShownTo = viewer };
             rows.Add(row);
             viewer.Returned(RecordType, row.Id, row.LeadForce);
         }

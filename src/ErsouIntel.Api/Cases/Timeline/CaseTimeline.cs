@@ -62,7 +62,7 @@ public sealed class CaseTimeline(IDocumentStore store, MatchQueries matches, Inc
         {
             var history = visible.Contains(a.IncidentId) ? await HistoryAsync(a.IncidentForce, a.IncidentId, known, cancellation) : [];
             var asKnown = history.Aggregate((Incident?)null, Incident.Evolve);
-            var row = asKnown is null ? null : new IncidentRow(asKnown.Id, asKnown.Force, asKnown.ForceReference, asKnown.Details.Grading.Handling, asKnown.ReportedAt, asKnown.Retracted, asKnown.Version, asKnown.Details);
+            var row = asKnown is null ? null : new IncidentRow(asKnown.Id, asKnown.Force, asKnown.ForceReference, asKnown.Details.Grading.Handling, asKnown.ReportedAt, asKnown.Retracted, asKnown.Version, asKnown.Details) { ShownTo = viewer };
             entries.Add(new TimelineEntry(a.AttachedAt, a.AttachedAt, TimelineKind.IncidentAttached, a.IncidentForce, $"Incident {a.IncidentForce.TenantId()} {a.ForceReference} attached", row));
             if (row is null)
             {

@@ -34,7 +34,7 @@ public sealed class IncidentQueries(NpgsqlDataSource db)
             $"select {IncidentRow.Columns} from ersou.li_incidents i where i.id = any(@ids) and {Visibility.SeesInFull("i")}");
         command.Parameters.AddWithValue("ids", ids.ToArray());
         viewer.Bind(command);
-        var found = await ReadAsync(command, cancellation);
+        var found = await ReadAsync(command, viewer, cancellation);
         var byId = found.ToDictionary(r => r.Id);
         var ordered = ids.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
         foreach (var row in ordered)
@@ -84,7 +84,7 @@ public sealed class IncidentQueries(NpgsqlDataSource db)
 
         command.CommandText = sql + " order by i.occurred_at desc, i.id desc limit @limit";
         command.Parameters.AddWithValue("limit", first + 1);
-        var rows = await ReadAsync(command, cancellation);
+        var rows = await ReadAsync(command, viewer, cancellation);
         var page = Connection.From(rows, first, r => Paging.Cursor(r.Details.OccurredAt, r.Id));
         foreach (var edge in page.Edges)
         {
@@ -94,13 +94,13 @@ public sealed class IncidentQueries(NpgsqlDataSource db)
         return page;
     }
 
-    private static async Task<List<IncidentRow>> ReadAsync(NpgsqlCommand command, CancellationToken cancellation)
+    private static async Task<List<IncidentRow>> ReadAsync(NpgsqlCommand command, Viewer viewer, CancellationToken cancellation)
     {
         var rows = new List<IncidentRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation))
         {
-            rows.Add(IncidentRow.Read(reader));
+            rows.Add(IncidentRow.Read(reader) with { ShownTo = viewer });
         }
 
         return rows;
