@@ -162,9 +162,10 @@ public static partial class IncidentValidation
             location,
             ageBand,
             summary,
-            phones,
-            couriers,
-            suspects,
+            // One canonical order, so a retry that lists the same items differently is UNCHANGED.
+            [.. phones.OrderBy(p => p.E164, StringComparer.Ordinal).ThenBy(p => p.Role)],
+            [.. couriers.OrderBy(c => c, SightingOrder.Couriers)],
+            [.. suspects.OrderBy(s => s, SightingOrder.Suspects)],
             new Grading(report.Grading.Source, report.Grading.Intelligence, report.Grading.Handling, conditions));
         return (details, errors);
     }
@@ -299,4 +300,30 @@ public static partial class IncidentValidation
 
     [GeneratedRegex(@"^(\d{1,3}-\d{1,3}|\d{1,3}\+)$")]
     private static partial Regex AgeBandPattern();
+}
+
+/// <summary>A total order over sightings by every field, so equal sets of sightings list alike.</summary>
+internal static class SightingOrder
+{
+    public static readonly IComparer<CourierSighting> Couriers = Comparer<CourierSighting>.Create((a, b) =>
+        Compare([a.PncId, a.Name, a.DateOfBirth?.ToString("O", System.Globalization.CultureInfo.InvariantCulture), a.VehicleRegistration, a.Description],
+                [b.PncId, b.Name, b.DateOfBirth?.ToString("O", System.Globalization.CultureInfo.InvariantCulture), b.VehicleRegistration, b.Description]));
+
+    public static readonly IComparer<SuspectSighting> Suspects = Comparer<SuspectSighting>.Create((a, b) =>
+        Compare([a.PncId, a.Name, a.DateOfBirth?.ToString("O", System.Globalization.CultureInfo.InvariantCulture), string.Join('|', a.Aliases)],
+                [b.PncId, b.Name, b.DateOfBirth?.ToString("O", System.Globalization.CultureInfo.InvariantCulture), string.Join('|', b.Aliases)]));
+
+    private static int Compare(string?[] a, string?[] b)
+    {
+        for (var i = 0; i < a.Length; i++)
+        {
+            var order = string.CompareOrdinal(a[i], b[i]);
+            if (order != 0)
+            {
+                return order;
+            }
+        }
+
+        return 0;
+    }
 }

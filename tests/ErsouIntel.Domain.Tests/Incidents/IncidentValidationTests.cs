@@ -80,11 +80,21 @@ public sealed class IncidentValidationTests
     }
 
     [Fact]
-    public void Given_two_different_couriers_When_validated_Then_both_are_kept_in_order()
+    public void Given_two_different_couriers_When_validated_Then_both_are_kept()
     {
         var details = AnIncident.Report().WithCouriers(AnIncident.ACourier(), new CourierReport("Dave Brown", null, null, null, null)).Validated();
 
-        Assert.Equal(["John Smith", "Dave Brown"], details.Couriers.Select(c => c.Name));
+        Assert.Equal(["Dave Brown", "John Smith"], details.Couriers.Select(c => c.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Given_the_same_items_listed_in_another_order_When_validated_Then_the_content_is_the_same()
+    {
+        var dave = new CourierReport("Dave Brown", null, null, null, null);
+        var one = AnIncident.Report().WithPhones("07700 900123", "07700 900456").WithCouriers(AnIncident.ACourier(), dave).Validated();
+        var other = AnIncident.Report().WithPhones("07700 900456", "07700 900123").WithCouriers(dave, AnIncident.ACourier()).Validated();
+
+        Assert.Equal(one.Fingerprint(), other.Fingerprint());
     }
 
     [Fact]
