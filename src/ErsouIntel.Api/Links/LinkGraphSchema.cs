@@ -37,6 +37,7 @@ public static class LinkGraphSchema
         entities.AddColumn<Guid>("id").AsPrimaryKey();
         entities.AddColumn<string>("kind").NotNull();
         entities.AddColumn<string>("key").NotNull();
+        entities.Indexes.Add(new IndexDefinition("li_entities_kind_key") { Columns = ["kind", "key"] });
         yield return entities;
 
         var keys = new Table(Name("li_entity_keys"));

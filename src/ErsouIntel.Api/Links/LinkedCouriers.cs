@@ -40,28 +40,37 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities, 
             ?? throw new ExecutionError("phoneNumber is not a phone number.") { Code = ErrorCodes.BadUserInput };
 
         var cap = options.Value.MaxIncidentsWalked;
-        var level = await FirstHopAsync(e164, cancellation);
+        var (phoneEntity, level) = await FirstHopAsync(e164, cancellation);
         var visited = new HashSet<Guid>(level);
-        var parents = new Dictionary<Guid, List<Guid>>();
+        var expanded = new HashSet<Guid> { phoneEntity };
+        // Per hop: which of that hop's incidents carry each entity; per incident: the entities it was reached through.
+        var carriersByHop = new List<Dictionary<Guid, List<Guid>>>();
+        var reachedVia = new Dictionary<Guid, List<Guid>>();
         var found = new Dictionary<Guid, (int Hops, HashSet<Guid> Carriers)>();
 
         for (var hop = 1; hop <= maxHops && level.Count > 0; hop++)
         {
-            await using (var couriers = db.CreateCommand("select entity_id, incident_id from ersou.li_links where kind = 'COURIER' and incident_id = any(@level)"))
+            var carriers = new Dictionary<Guid, List<Guid>>();
+            carriersByHop.Add(carriers);
+            await using (var links = db.CreateCommand("select incident_id, entity_id, kind from ersou.li_links where incident_id = any(@level)"))
             {
-                couriers.Parameters.AddWithValue("level", level.ToArray());
-                await using var reader = await couriers.ExecuteReaderAsync(cancellation);
+                links.Parameters.AddWithValue("level", level.ToArray());
+                await using var reader = await links.ExecuteReaderAsync(cancellation);
                 while (await reader.ReadAsync(cancellation))
                 {
-                    var courier = reader.GetGuid(0);
-                    if (!found.TryGetValue(courier, out var entry))
+                    var (incident, entity) = (reader.GetGuid(0), reader.GetGuid(1));
+                    Add(carriers, entity, incident);
+                    if (reader.GetString(2) == EntityView.Courier)
                     {
-                        found[courier] = entry = (hop, []);
-                    }
+                        if (!found.TryGetValue(entity, out var entry))
+                        {
+                            found[entity] = entry = (hop, []);
+                        }
 
-                    if (entry.Hops == hop)
-                    {
-                        entry.Carriers.Add(reader.GetGuid(1));
+                        if (entry.Hops == hop)
+                        {
+                            entry.Carriers.Add(incident);
+                        }
                     }
                 }
             }
@@ -71,34 +80,30 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities, 
                 break;
             }
 
+            // Each entity is walked once: after that every incident it links is visited.
+            var fresh = carriers.Keys.Where(expanded.Add).ToArray();
             var next = new HashSet<Guid>();
-            await using (var step = db.CreateCommand(
-                """
-                select distinct l2.incident_id, l1.incident_id
-                  from ersou.li_links l1 join ersou.li_links l2 on l2.entity_id = l1.entity_id
-                 where l1.incident_id = any(@level) and not (l2.incident_id = any(@visited))
-                 limit @cap
-                """))
+            await using (var step = db.CreateCommand("select incident_id, entity_id from ersou.li_links where entity_id = any(@entities) limit @cap"))
             {
-                step.Parameters.AddWithValue("level", level.ToArray());
-                step.Parameters.AddWithValue("visited", visited.ToArray());
-                step.Parameters.AddWithValue("cap", cap - visited.Count);
+                step.Parameters.AddWithValue("entities", fresh);
+                step.Parameters.AddWithValue("cap", cap);
                 await using var reader = await step.ExecuteReaderAsync(cancellation);
-                while (await reader.ReadAsync(cancellation))
+                while (await reader.ReadAsync(cancellation) && visited.Count < cap)
                 {
-                    var child = reader.GetGuid(0);
-                    next.Add(child);
-                    if (!parents.TryGetValue(child, out var list))
+                    var (incident, entity) = (reader.GetGuid(0), reader.GetGuid(1));
+                    if (visited.Add(incident))
                     {
-                        parents[child] = list = [];
+                        next.Add(incident);
                     }
 
-                    list.Add(reader.GetGuid(1));
+                    if (next.Contains(incident))
+                    {
+                        Add(reachedVia, incident, entity);
+                    }
                 }
             }
 
-            visited.UnionWith(next);
-            level = next.ToList();
+            level = [.. next];
         }
 
         if (found.Count == 0)
@@ -106,7 +111,7 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities, 
             return [];
         }
 
-        var paths = found.ToDictionary(f => f.Key, f => OnShortestPaths(f.Value.Carriers, parents));
+        var paths = found.ToDictionary(f => f.Key, f => OnShortestPaths(f.Value.Hops, f.Value.Carriers, carriersByHop, reachedVia));
         var pointers = await RecordPointer.LoadAsync(db, viewer, paths.Values.SelectMany(p => p).ToHashSet(), cancellation);
         var visible = (await entities.ByIdsAsync(viewer, found.Keys.ToList(), EntityView.Courier, cancellation)).ToDictionary(v => v.Id);
 
@@ -121,38 +126,52 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities, 
             .ToList();
     }
 
-    private async Task<List<Guid>> FirstHopAsync(string e164, CancellationToken cancellation)
+    private async Task<(Guid Entity, List<Guid> Incidents)> FirstHopAsync(string e164, CancellationToken cancellation)
     {
         await using var command = db.CreateCommand(
-            "select distinct l.incident_id from ersou.li_links l join ersou.li_entities e on e.id = l.entity_id where e.kind = 'PHONE' and e.key = @e164");
+            "select distinct e.id, l.incident_id from ersou.li_entities e join ersou.li_links l on l.entity_id = e.id where e.kind = 'PHONE' and e.key = @e164 limit @cap");
         command.Parameters.AddWithValue("e164", e164);
+        command.Parameters.AddWithValue("cap", options.Value.MaxIncidentsWalked);
+        var entity = Guid.Empty;
         var ids = new List<Guid>();
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation))
         {
-            ids.Add(reader.GetGuid(0));
+            entity = reader.GetGuid(0);
+            ids.Add(reader.GetGuid(1));
         }
 
-        return ids;
+        return (entity, ids);
     }
 
-    /// <summary>The carriers and every incident on a shortest path from them back to the number.</summary>
-    private static HashSet<Guid> OnShortestPaths(IEnumerable<Guid> carriers, Dictionary<Guid, List<Guid>> parents)
+    private static void Add(Dictionary<Guid, List<Guid>> map, Guid key, Guid value)
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            map[key] = list = [];
+        }
+
+        list.Add(value);
+    }
+
+    /// <summary>The carriers and every incident on a shortest path from them back to the number: hop by hop, the incidents of the hop before that carry an entity the frontier was reached through.</summary>
+    private static HashSet<Guid> OnShortestPaths(int hops, IEnumerable<Guid> carriers, List<Dictionary<Guid, List<Guid>>> carriersByHop, Dictionary<Guid, List<Guid>> reachedVia)
     {
         var all = new HashSet<Guid>();
-        var frontier = new List<Guid>(carriers);
-        while (frontier.Count > 0)
+        var frontier = new HashSet<Guid>(carriers);
+        for (var hop = hops; hop >= 1; hop--)
         {
-            var previous = new List<Guid>();
-            foreach (var incident in frontier)
+            all.UnionWith(frontier);
+            if (hop == 1)
             {
-                if (all.Add(incident) && parents.TryGetValue(incident, out var up))
-                {
-                    previous.AddRange(up);
-                }
+                break;
             }
 
-            frontier = previous;
+            var before = carriersByHop[hop - 2];
+            frontier = frontier
+                .SelectMany(incident => reachedVia.GetValueOrDefault(incident) ?? [])
+                .SelectMany(entity => before.GetValueOrDefault(entity) ?? [])
+                .ToHashSet();
         }
 
         return all;
