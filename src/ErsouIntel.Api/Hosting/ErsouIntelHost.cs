@@ -11,7 +11,6 @@ public static class ErsouIntelHost
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.Host.ApplyJasperFxExtensions();
         configure?.Invoke(builder);
 
         var connectionString = await DevelopmentDatabase.ResolveAsync(builder.Configuration, Console.Out);

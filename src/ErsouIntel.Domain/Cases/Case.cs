@@ -12,7 +12,8 @@ public sealed record IncidentFacts(Guid Id, Force Force, string ForceReference, 
 
 public sealed record OpenCase(Guid CaseId, string Reference, string Title, string? OperationName, Actor Actor, DateTimeOffset Now);
 
-public sealed record AttachIncident(IncidentFacts Incident, int? ExpectedVersion, Actor Actor, DateTimeOffset Now);
+/// <summary>Attach an incident; <see cref="Incident"/> is null when no incident has the id given.</summary>
+public sealed record AttachIncident(IncidentFacts? Incident, int? ExpectedVersion, Actor Actor, DateTimeOffset Now);
 
 public sealed record AddCaseNote(Guid NoteId, string Text, int? ExpectedVersion, Actor Actor, DateTimeOffset Now);
 
@@ -87,7 +88,13 @@ public sealed record Case(
             return ([], [refused]);
         }
 
-        var incident = command.Incident;
+        // The case is checked first: a caller who may not work the case learns nothing about the incident id.
+        var notFound = UserError.At(UserErrorCodes.NotFound, "No incident you can see in full has this id.", "incidentId");
+        if (command.Incident is not { } incident)
+        {
+            return ([], [notFound]);
+        }
+
         if (state!.Incidents.Any(i => i.IncidentId == incident.Id))
         {
             // Attaching twice is a retry: nothing more is written.
@@ -98,7 +105,7 @@ public sealed record Case(
         {
             // Same answer as an unknown id: a withheld record's existence is not confirmed by its id.
             // Asked before retraction, so that RETRACTED tells nothing about a record the caller cannot see.
-            return ([], [UserError.At(UserErrorCodes.NotFound, "No incident you can see in full has this id.", "incidentId")]);
+            return ([], [notFound]);
         }
 
         if (incident.Retracted)

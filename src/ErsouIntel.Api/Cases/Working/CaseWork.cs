@@ -21,7 +21,8 @@ public sealed record CaseChange(Guid? CaseId, IReadOnlyList<UserError> Errors);
 /// </summary>
 public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQueries cases, TimeProvider clock)
 {
-    private const int Attempts = 5;
+    /// <summary>How long a change without an expected version keeps trying when other writers keep winning.</summary>
+    private static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(10);
 
     public async Task<CaseChange> OpenAsync(Actor actor, string reference, string title, string? operationName, CancellationToken cancellation)
     {
@@ -61,12 +62,7 @@ public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQuer
         ChangeAsync(actor, caseId, expectedVersion, async (state, now) =>
         {
             var incident = (await IncidentRow.LoadAsync(db, [incidentId], cancellation)).GetValueOrDefault(incidentId);
-            if (incident is null)
-            {
-                return ([], [UserError.At(UserErrorCodes.NotFound, "No incident you can see in full has this id.", "incidentId")]);
-            }
-
-            var facts = new IncidentFacts(incident.Id, incident.Force, incident.ForceReference, incident.Handling, incident.Retracted);
+            var facts = incident is null ? null : new IncidentFacts(incident.Id, incident.Force, incident.ForceReference, incident.Handling, incident.Retracted);
             return Case.Decide(state, new AttachIncident(facts, expectedVersion, actor, now));
         }, cancellation);
 
@@ -103,7 +99,8 @@ public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQuer
         Func<Case?, DateTimeOffset, Task<(IReadOnlyList<object> Events, IReadOnlyList<UserError> Errors)>> decide,
         CancellationToken cancellation)
     {
-        for (var attempt = 1; ; attempt++)
+        var deadline = clock.GetUtcNow() + RetryBudget;
+        while (true)
         {
             var state = await LoadAsync(caseId, cancellation);
             var (events, errors) = await decide(state, clock.GetUtcNow());
@@ -120,9 +117,11 @@ public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQuer
                 await session.SaveChangesAsync(cancellation);
                 return new CaseChange(caseId, []);
             }
-            catch (ConcurrencyException) when (expectedVersion is null && attempt < Attempts)
+            catch (ConcurrencyException) when (expectedVersion is null && clock.GetUtcNow() < deadline)
             {
-                // No version was promised: decide again on what the other writer left.
+                // No version was promised: decide again on what the other writer left, after a short random pause
+                // so that writers racing for one case do not keep colliding in step.
+                await Task.Delay(Random.Shared.Next(2, 25), cancellation);
             }
             catch (ConcurrencyException)
             {
