@@ -5,15 +5,17 @@ using Npgsql;
 namespace ErsouIntel.Api.Links;
 
 /// <summary>
-/// A courier or suspect as one viewer may know them: built only from the sightings on incidents
-/// the viewer sees in full, so a withheld record adds nothing, not even a registration.
+/// A courier or suspect as one viewer may know them. Sightings on different incidents are the
+/// same person when they share an identity key (PNC ID, or name with date of birth), directly or
+/// through further sightings, but only through sightings the viewer sees in full: a withheld
+/// record adds nothing, not a registration and not the knowledge that two people are one.
 /// </summary>
-public sealed record EntityView(Guid Id, string Kind, IReadOnlyList<Sighting> Sightings, Viewer ShownTo) : IShownTo
+public sealed record EntityView(Guid Id, string Kind, IReadOnlyList<Sighting> Sightings, IReadOnlySet<Guid> Nodes, Viewer ShownTo) : IShownTo
 {
-    Viewer? IShownTo.ShownTo => ShownTo;
-
     public const string Courier = "COURIER";
     public const string Suspect = "SUSPECT";
+
+    Viewer? IShownTo.ShownTo => ShownTo;
 
     /// <summary>The name from the most recent sighting that gives one.</summary>
     public string? Name => Sightings.Select(s => s.Name).FirstOrDefault(n => n is not null);
@@ -29,89 +31,114 @@ public sealed record EntityView(Guid Id, string Kind, IReadOnlyList<Sighting> Si
 }
 
 /// <summary>One incident's account of a courier or suspect.</summary>
-public sealed record Sighting(Guid IncidentId, Force Force, DateTimeOffset OccurredAt, string? Name, string? Description, string? Registration);
+public sealed record Sighting(Guid IncidentId, int Ordinal, Force Force, DateTimeOffset OccurredAt, string? Name, string? Description, string? Registration);
 
 public sealed class EntityQueries(NpgsqlDataSource db)
 {
+    /// <summary>Most sightings one person is assembled from; a person is seen on tens of incidents, not thousands.</summary>
+    public const int MaxSightings = 1000;
+
     /// <summary>The couriers (or suspects) on one incident, each as the viewer may know them.</summary>
     public async Task<IReadOnlyList<EntityView>> OnIncidentAsync(Viewer viewer, Guid incidentId, string kind, CancellationToken cancellation)
     {
-        await using var command = db.CreateCommand("select entity_id from ersou.li_links where incident_id = @incident and kind = @kind order by ordinal");
+        await using var command = db.CreateCommand("select ordinal, entity_id from ersou.li_links where incident_id = @incident and kind = @kind order by ordinal");
         command.Parameters.AddWithValue("incident", incidentId);
         command.Parameters.AddWithValue("kind", kind);
-        var ids = new List<Guid>();
+        var nodesBySighting = new SortedDictionary<int, List<Guid>>();
         await using (var reader = await command.ExecuteReaderAsync(cancellation))
         {
             while (await reader.ReadAsync(cancellation))
             {
-                ids.Add(reader.GetGuid(0));
-            }
-        }
-
-        var views = await ByIdsAsync(viewer, ids.Distinct().ToList(), kind, cancellation);
-        return views;
-    }
-
-    /// <summary>A courier or suspect by id, or null when the viewer sees none of its sightings (or it does not exist).</summary>
-    public async Task<EntityView?> ByIdAsync(Viewer viewer, Guid id, string kind, CancellationToken cancellation)
-    {
-        var views = await ByIdsAsync(viewer, [await CurrentIdAsync(id, cancellation)], kind, cancellation);
-        return views.Count == 0 ? null : views[0];
-    }
-
-    /// <summary>The entities among <paramref name="ids"/> that the viewer sees at least one sighting of, in the order given.</summary>
-    public async Task<IReadOnlyList<EntityView>> ByIdsAsync(Viewer viewer, IReadOnlyList<Guid> ids, string kind, CancellationToken cancellation)
-    {
-        if (ids.Count == 0)
-        {
-            return [];
-        }
-
-        await using var command = db.CreateCommand(
-            $"""
-            select l.entity_id, l.incident_id, i.force, i.occurred_at, l.name, l.description, l.registration
-              from ersou.li_links l join ersou.li_incidents i on i.id = l.incident_id
-             where l.entity_id = any(@ids) and l.kind = @kind and {Visibility.SeesInFull("i")}
-             order by i.occurred_at desc, l.incident_id
-            """);
-        command.Parameters.AddWithValue("ids", ids.ToArray());
-        command.Parameters.AddWithValue("kind", kind);
-        viewer.Bind(command);
-        var sightings = new Dictionary<Guid, List<Sighting>>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellation))
-        {
-            while (await reader.ReadAsync(cancellation))
-            {
-                var entity = reader.GetGuid(0);
-                if (!sightings.TryGetValue(entity, out var list))
+                var ordinal = reader.GetInt32(0);
+                if (!nodesBySighting.TryGetValue(ordinal, out var nodes))
                 {
-                    sightings[entity] = list = [];
+                    nodesBySighting[ordinal] = nodes = [];
                 }
 
-                list.Add(new Sighting(
-                    reader.GetGuid(1),
-                    Domain.Forces.FromTenantId(reader.GetString(2)),
-                    reader.GetFieldValue<DateTimeOffset>(3),
-                    reader.IsDBNull(4) ? null : reader.GetString(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5),
-                    reader.IsDBNull(6) ? null : reader.GetString(6)));
+                nodes.Add(reader.GetGuid(1));
             }
         }
 
-        var views = ids.Where(sightings.ContainsKey).Select(id => new EntityView(id, kind, sightings[id], viewer)).ToList();
-        foreach (var view in views)
+        var views = new List<EntityView>();
+        foreach (var nodes in nodesBySighting.Values)
         {
-            viewer.Returned(kind == EntityView.Courier ? "Courier" : "Suspect", view.Id, null);
+            if (views.Any(v => nodes.Any(v.Nodes.Contains)))
+            {
+                continue;
+            }
+
+            if (await PersonAsync(viewer, kind, nodes, cancellation) is { } view)
+            {
+                views.Add(view);
+            }
         }
 
         return views;
     }
 
-    /// <summary>An id handed out before two entities were found to be one still finds the merged entity.</summary>
-    private async Task<Guid> CurrentIdAsync(Guid id, CancellationToken cancellation)
+    /// <summary>A courier or suspect by id, or null when the viewer sees no sighting carrying it (or it does not exist).</summary>
+    public Task<EntityView?> ByIdAsync(Viewer viewer, Guid id, string kind, CancellationToken cancellation) =>
+        PersonAsync(viewer, kind, [id], cancellation);
+
+    /// <summary>
+    /// The person the seed nodes belong to, as the viewer may know them: every sighting the viewer
+    /// sees in full that is joined to the seeds by shared identity keys through visible sightings.
+    /// The id is the lowest of the person's key nodes, so it does not depend on where one starts.
+    /// </summary>
+    public async Task<EntityView?> PersonAsync(Viewer viewer, string kind, IReadOnlyCollection<Guid> seeds, CancellationToken cancellation)
     {
-        await using var command = db.CreateCommand("select into_id from ersou.li_entity_merges where merged_id = @id");
-        command.Parameters.AddWithValue("id", id);
-        return await command.ExecuteScalarAsync(cancellation) is Guid merged ? merged : id;
+        await using var command = db.CreateCommand(
+            $"""
+            with recursive nodes(id) as (
+                select unnest(@seeds::uuid[])
+                union
+                select l2.entity_id
+                  from nodes n
+                  join ersou.li_links l1 on l1.entity_id = n.id and l1.kind = @kind
+                  join ersou.li_incidents i on i.id = l1.incident_id and {Visibility.SeesInFull("i")}
+                  join ersou.li_links l2 on l2.incident_id = l1.incident_id and l2.kind = l1.kind and l2.ordinal = l1.ordinal
+            )
+            select l.incident_id, l.ordinal, l.entity_id, i.force, i.occurred_at, l.name, l.description, l.registration
+              from ersou.li_links l
+              join ersou.li_incidents i on i.id = l.incident_id
+             where l.entity_id in (select id from nodes) and l.kind = @kind and {Visibility.SeesInFull("i")}
+             order by i.occurred_at desc, l.incident_id, l.ordinal
+             limit @max
+            """);
+        command.Parameters.AddWithValue("seeds", seeds.ToArray());
+        command.Parameters.AddWithValue("kind", kind);
+        command.Parameters.AddWithValue("max", MaxSightings);
+        viewer.Bind(command);
+
+        var sightings = new List<Sighting>();
+        var nodes = new HashSet<Guid>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellation))
+        {
+            while (await reader.ReadAsync(cancellation))
+            {
+                nodes.Add(reader.GetGuid(2));
+                var sighting = new Sighting(
+                    reader.GetGuid(0),
+                    reader.GetInt32(1),
+                    Domain.Forces.FromTenantId(reader.GetString(3)),
+                    reader.GetFieldValue<DateTimeOffset>(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7));
+                if (!sightings.Any(s => s.IncidentId == sighting.IncidentId && s.Ordinal == sighting.Ordinal))
+                {
+                    sightings.Add(sighting);
+                }
+            }
+        }
+
+        if (sightings.Count == 0)
+        {
+            return null;
+        }
+
+        var view = new EntityView(nodes.Min(), kind, sightings, nodes, viewer);
+        viewer.Returned(kind == EntityView.Courier ? "Courier" : "Suspect", view.Id, null);
+        return view;
     }
 }

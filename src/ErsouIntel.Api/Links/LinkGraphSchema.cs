@@ -47,16 +47,11 @@ public static class LinkGraphSchema
         keys.Indexes.Add(new IndexDefinition("li_entity_keys_entity") { Columns = ["entity_id"] });
         yield return keys;
 
-        var merges = new Table(Name("li_entity_merges"));
-        merges.AddColumn<Guid>("merged_id").AsPrimaryKey();
-        merges.AddColumn<Guid>("into_id").NotNull();
-        yield return merges;
-
         var links = new Table(Name("li_links"));
         links.AddColumn<Guid>("incident_id").AsPrimaryKey();
         links.AddColumn<string>("kind").AsPrimaryKey();
         links.AddColumn<int>("ordinal").AsPrimaryKey();
-        links.AddColumn<Guid>("entity_id").NotNull();
+        links.AddColumn<Guid>("entity_id").AsPrimaryKey();
         links.AddColumn<string>("role").AllowNulls();
         links.AddColumn<string>("name").AllowNulls();
         links.AddColumn<string>("description").AllowNulls();
@@ -136,32 +131,15 @@ public static class LinkGraphSchema
         $$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_person(p_kind text, p_keys text[], p_fallback text) RETURNS uuid LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_person_node(p_kind text, p_key text) RETURNS uuid LANGUAGE plpgsql AS $$
         DECLARE
-          v_ids uuid[];
-          v_winner uuid;
-          v_key text;
+          v_id uuid;
         BEGIN
-          IF coalesce(array_length(p_keys, 1), 0) = 0 THEN
-            RETURN ersou.li_keyed_entity(p_kind, p_fallback);
-          END IF;
-          FOREACH v_key IN ARRAY p_keys LOOP
-            INSERT INTO ersou.li_entity_keys(kind, key, entity_id) VALUES (p_kind, v_key, md5(p_kind || '|' || v_key)::uuid) ON CONFLICT DO NOTHING;
-          END LOOP;
-          SELECT array_agg(DISTINCT entity_id ORDER BY entity_id) INTO v_ids FROM ersou.li_entity_keys WHERE kind = p_kind AND key = ANY(p_keys);
-          v_winner := v_ids[1];
-          INSERT INTO ersou.li_entities(id, kind, key) VALUES (v_winner, p_kind, p_keys[1]) ON CONFLICT (id) DO NOTHING;
-          IF array_length(v_ids, 1) > 1 THEN
-            -- One sighting carries keys of two known people: they are one person from now on.
-            UPDATE ersou.li_entity_keys SET entity_id = v_winner WHERE entity_id = ANY(v_ids[2:]);
-            UPDATE ersou.li_links SET entity_id = v_winner WHERE entity_id = ANY(v_ids[2:]);
-            INSERT INTO ersou.li_entity_merges(merged_id, into_id) SELECT unnest(v_ids[2:]), v_winner ON CONFLICT (merged_id) DO UPDATE SET into_id = excluded.into_id;
-            UPDATE ersou.li_entity_merges SET into_id = v_winner WHERE into_id = ANY(v_ids[2:]);
-            DELETE FROM ersou.li_match_incidents WHERE match_id IN (SELECT id FROM ersou.li_matches WHERE entity_id = ANY(v_ids[2:]));
-            DELETE FROM ersou.li_matches WHERE entity_id = ANY(v_ids[2:]);
-            DELETE FROM ersou.li_entities WHERE id = ANY(v_ids[2:]);
-          END IF;
-          RETURN v_winner;
+          -- A random id, not a hash: a person's id must not be a way to test guesses of a PNC ID or a date of birth.
+          INSERT INTO ersou.li_entity_keys(kind, key, entity_id) VALUES (p_kind, p_key, gen_random_uuid()) ON CONFLICT DO NOTHING;
+          SELECT entity_id INTO v_id FROM ersou.li_entity_keys WHERE kind = p_kind AND key = p_key;
+          INSERT INTO ersou.li_entities(id, kind, key) VALUES (v_id, p_kind, p_key) ON CONFLICT (id) DO NOTHING;
+          RETURN v_id;
         END;
         $$;
         """,
@@ -252,23 +230,33 @@ public static class LinkGraphSchema
             v_ordinal := v_ordinal + 1;
           END LOOP;
 
+          -- A courier or suspect is linked through each of its identity keys (PNC ID; name with date
+          -- of birth), never through a merged person: a join made only by a withheld record then runs
+          -- through that record, which shows as a pointer. A sighting without keys is a node of its own.
           v_ordinal := 0;
           FOR v_item IN SELECT value FROM jsonb_array_elements(doc->'couriers') LOOP
-            v_entity := ersou.li_person('COURIER', ARRAY(SELECT jsonb_array_elements_text(v_item->'keys')), 'sighting|' || v_id::text || '|' || v_ordinal);
-            INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, name, description, registration, date_of_birth)
-            VALUES (v_id, 'COURIER', v_ordinal, v_entity, v_item->>'name', v_item->>'description', v_item->>'registration', (v_item->>'dateOfBirth')::date);
+            FOR v_entity IN SELECT ersou.li_person_node('COURIER', k) FROM jsonb_array_elements_text(v_item->'keys') k
+                            UNION ALL
+                            SELECT ersou.li_keyed_entity('COURIER', 'sighting|' || v_id::text || '|' || v_ordinal) WHERE jsonb_array_length(v_item->'keys') = 0 LOOP
+              INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, name, description, registration, date_of_birth)
+              VALUES (v_id, 'COURIER', v_ordinal, v_entity, v_item->>'name', v_item->>'description', v_item->>'registration', (v_item->>'dateOfBirth')::date);
+            END LOOP;
             IF v_item->>'registration' IS NOT NULL THEN
               INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, registration)
-              VALUES (v_id, 'VEHICLE', v_ordinal, ersou.li_keyed_entity('VEHICLE', v_item->>'registration'), v_item->>'registration');
+              VALUES (v_id, 'VEHICLE', v_ordinal, ersou.li_keyed_entity('VEHICLE', v_item->>'registration'), v_item->>'registration')
+              ON CONFLICT DO NOTHING;
             END IF;
             v_ordinal := v_ordinal + 1;
           END LOOP;
 
           v_ordinal := 0;
           FOR v_item IN SELECT value FROM jsonb_array_elements(doc->'suspects') LOOP
-            v_entity := ersou.li_person('SUSPECT', ARRAY(SELECT jsonb_array_elements_text(v_item->'keys')), 'sighting|' || v_id::text || '|' || v_ordinal);
-            INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, name, date_of_birth)
-            VALUES (v_id, 'SUSPECT', v_ordinal, v_entity, v_item->>'name', (v_item->>'dateOfBirth')::date);
+            FOR v_entity IN SELECT ersou.li_person_node('SUSPECT', k) FROM jsonb_array_elements_text(v_item->'keys') k
+                            UNION ALL
+                            SELECT ersou.li_keyed_entity('SUSPECT', 'sighting|' || v_id::text || '|' || v_ordinal) WHERE jsonb_array_length(v_item->'keys') = 0 LOOP
+              INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, name, date_of_birth)
+              VALUES (v_id, 'SUSPECT', v_ordinal, v_entity, v_item->>'name', (v_item->>'dateOfBirth')::date);
+            END LOOP;
             v_ordinal := v_ordinal + 1;
           END LOOP;
 

@@ -46,13 +46,14 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities, 
         // Per hop: which of that hop's incidents carry each entity; per incident: the entities it was reached through.
         var carriersByHop = new List<Dictionary<Guid, List<Guid>>>();
         var reachedVia = new Dictionary<Guid, List<Guid>>();
-        var found = new Dictionary<Guid, (int Hops, HashSet<Guid> Carriers)>();
+        // Each courier sighting met on the walk, at the hop its incident was reached, with its key nodes.
+        var sightings = new Dictionary<(Guid Incident, int Ordinal), (int Hop, List<Guid> Nodes)>();
 
         for (var hop = 1; hop <= maxHops && level.Count > 0; hop++)
         {
             var carriers = new Dictionary<Guid, List<Guid>>();
             carriersByHop.Add(carriers);
-            await using (var links = db.CreateCommand("select incident_id, entity_id, kind from ersou.li_links where incident_id = any(@level)"))
+            await using (var links = db.CreateCommand("select incident_id, entity_id, kind, ordinal from ersou.li_links where incident_id = any(@level)"))
             {
                 links.Parameters.AddWithValue("level", level.ToArray());
                 await using var reader = await links.ExecuteReaderAsync(cancellation);
@@ -62,15 +63,13 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities, 
                     Add(carriers, entity, incident);
                     if (reader.GetString(2) == EntityView.Courier)
                     {
-                        if (!found.TryGetValue(entity, out var entry))
+                        var key = (incident, reader.GetInt32(3));
+                        if (!sightings.TryGetValue(key, out var sighting))
                         {
-                            found[entity] = entry = (hop, []);
+                            sightings[key] = sighting = (hop, []);
                         }
 
-                        if (entry.Hops == hop)
-                        {
-                            entry.Carriers.Add(incident);
-                        }
+                        sighting.Nodes.Add(entity);
                     }
                 }
             }
@@ -106,22 +105,96 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities, 
             level = [.. next];
         }
 
-        if (found.Count == 0)
+        if (sightings.Count == 0)
         {
             return [];
         }
 
-        var paths = found.ToDictionary(f => f.Key, f => OnShortestPaths(f.Value.Hops, f.Value.Carriers, carriersByHop, reachedVia));
-        var pointers = await RecordPointer.LoadAsync(db, viewer, paths.Values.SelectMany(p => p).ToHashSet(), cancellation);
-        var visible = (await entities.ByIdsAsync(viewer, found.Keys.ToList(), EntityView.Courier, cancellation)).ToDictionary(v => v.Id);
+        var groups = await GroupAsync(viewer, sightings, cancellation);
+        var paths = groups.Select(g => OnShortestPaths(g.Hops, g.Carriers, carriersByHop, reachedVia)).ToList();
+        var pointers = await RecordPointer.LoadAsync(db, viewer, paths.SelectMany(p => p).ToHashSet(), cancellation);
 
-        return found
-            .OrderBy(f => f.Value.Hops).ThenBy(f => f.Key)
-            .Select(f =>
+        return groups
+            .Select((g, i) =>
             {
-                var onPath = RecordPointer.Ordered(paths[f.Key].Select(id => pointers[id]));
-                var courier = visible.GetValueOrDefault(f.Key);
-                return new CourierLink(courier, courier is null, onPath.Select(p => p.Force).Distinct().Order().ToList(), f.Value.Hops, onPath);
+                var onPath = RecordPointer.Ordered(paths[i].Select(id => pointers[id]));
+                return (Order: g.Order, Link: new CourierLink(g.Courier, g.Courier is null, onPath.Select(p => p.Force).Distinct().Order().ToList(), g.Hops, onPath));
+            })
+            .OrderBy(x => x.Link.Hops).ThenBy(x => x.Order)
+            .Select(x => x.Link)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Sorts the sightings met into couriers. Sightings the viewer sees in full join into the
+    /// person the viewer may know (<see cref="EntityQueries.PersonAsync"/>); the others are grouped
+    /// by the keys they share among themselves and come back withheld. A courier's hop is the
+    /// nearest of its sightings; its carriers are its sightings' incidents at that hop.
+    /// </summary>
+    private async Task<List<(EntityView? Courier, int Hops, HashSet<Guid> Carriers, Guid Order)>> GroupAsync(
+        Viewer viewer, Dictionary<(Guid Incident, int Ordinal), (int Hop, List<Guid> Nodes)> sightings, CancellationToken cancellation)
+    {
+        var seen = new HashSet<Guid>();
+        await using (var visible = db.CreateCommand($"select i.id from ersou.li_incidents i where i.id = any(@ids) and {Visibility.SeesInFull("i")}"))
+        {
+            visible.Parameters.AddWithValue("ids", sightings.Keys.Select(k => k.Incident).Distinct().ToArray());
+            viewer.Bind(visible);
+            await using var reader = await visible.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+            {
+                seen.Add(reader.GetGuid(0));
+            }
+        }
+
+        var known = new List<(EntityView Courier, List<(Guid Incident, int Hop)> Carriers)>();
+        var withheld = new List<(HashSet<Guid> Nodes, List<(Guid Incident, int Hop)> Carriers)>();
+        var ordered = sightings.OrderBy(s => s.Value.Hop).ThenBy(s => s.Key.Incident).ThenBy(s => s.Key.Ordinal).ToList();
+
+        // First the people the viewer may know, from the sightings they see in full.
+        foreach (var (key, sighting) in ordered.Where(s => seen.Contains(s.Key.Incident)))
+        {
+            var group = known.FindIndex(k => sighting.Nodes.Any(k.Courier.Nodes.Contains));
+            if (group >= 0)
+            {
+                known[group].Carriers.Add((key.Incident, sighting.Hop));
+            }
+            else if (await entities.PersonAsync(viewer, EntityView.Courier, sighting.Nodes, cancellation) is { } courier)
+            {
+                known.Add((courier, [(key.Incident, sighting.Hop)]));
+            }
+        }
+
+        // Then the withheld sightings: one that names a known person by the same key adds its
+        // incident to that person's pointers (where, not what); the rest are withheld couriers,
+        // joined only with other withheld sightings that carry one of their keys.
+        foreach (var (key, sighting) in ordered.Where(s => !seen.Contains(s.Key.Incident)))
+        {
+            var carrier = (key.Incident, sighting.Hop);
+            var group = known.FindIndex(k => sighting.Nodes.Any(k.Courier.Nodes.Contains));
+            if (group >= 0)
+            {
+                known[group].Carriers.Add(carrier);
+                continue;
+            }
+
+            var joined = withheld.Where(w => sighting.Nodes.Any(w.Nodes.Contains)).ToList();
+            var merged = (Nodes: sighting.Nodes.ToHashSet(), Carriers: new List<(Guid Incident, int Hop)> { carrier });
+            foreach (var other in joined)
+            {
+                merged.Nodes.UnionWith(other.Nodes);
+                merged.Carriers.AddRange(other.Carriers);
+                withheld.Remove(other);
+            }
+
+            withheld.Add(merged);
+        }
+
+        return known.Select(k => ((EntityView?)k.Courier, k.Carriers, Order: k.Courier.Id))
+            .Concat(withheld.Select(w => ((EntityView?)null, w.Carriers, Order: w.Nodes.Min())))
+            .Select(g =>
+            {
+                var hops = g.Carriers.Min(c => c.Hop);
+                return (g.Item1, hops, g.Carriers.Where(c => c.Hop == hops).Select(c => c.Incident).ToHashSet(), g.Order);
             })
             .ToList();
     }
