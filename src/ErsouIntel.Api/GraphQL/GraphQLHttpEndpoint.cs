@@ -77,6 +77,16 @@ public sealed partial class GraphQLHttpEndpoint(
             return;
         }
 
+        // Without a valid token only the schema itself may be asked about (introspection is public);
+        // everything else is 401 with a Bearer challenge, before anything executes.
+        var presentedToken = request.Headers.Authorization.Count > 0;
+        if (http.User.Identity?.IsAuthenticated != true && (presentedToken || !OnlyIntrospects(document)))
+        {
+            response.Headers.WWWAuthenticate = presentedToken ? "Bearer error=\"invalid_token\"" : "Bearer";
+            await WriteErrorAsync(http, mediaType, StatusCodes.Status401Unauthorized, "Sign in: send a valid access token as 'Authorization: Bearer ...'.", ErrorCodes.Unauthenticated);
+            return;
+        }
+
         var result = await executer.ExecuteAsync(new ExecutionOptions
         {
             Query = parameters.Query,
@@ -144,6 +154,22 @@ public sealed partial class GraphQLHttpEndpoint(
 
         return best;
     }
+
+    /// <summary>True when every root field of every operation is <c>__typename</c>, <c>__schema</c> or <c>__type</c>.</summary>
+    private static bool OnlyIntrospects(GraphQLDocument document)
+    {
+        var fragments = document.Definitions.OfType<GraphQLFragmentDefinition>().ToDictionary(f => f.FragmentName.Name.StringValue);
+        return document.Definitions.OfType<GraphQLOperationDefinition>().All(o => RootFieldsIntrospect(o.SelectionSet, fragments, depth: 0));
+    }
+
+    private static bool RootFieldsIntrospect(GraphQLSelectionSet set, Dictionary<string, GraphQLFragmentDefinition> fragments, int depth) =>
+        depth < 10 && set.Selections.All(selection => selection switch
+        {
+            GraphQLField field => field.Name.StringValue.StartsWith("__", StringComparison.Ordinal),
+            GraphQLInlineFragment inline => RootFieldsIntrospect(inline.SelectionSet, fragments, depth + 1),
+            GraphQLFragmentSpread spread => fragments.TryGetValue(spread.FragmentName.Name.StringValue, out var fragment) && RootFieldsIntrospect(fragment.SelectionSet, fragments, depth + 1),
+            _ => false,
+        });
 
     private static bool SelectsMutation(GraphQLDocument document, string? operationName)
     {

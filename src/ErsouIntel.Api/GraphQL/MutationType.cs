@@ -1,8 +1,10 @@
 using ErsouIntel.Api.Access;
+using ErsouIntel.Api.Audit;
 using ErsouIntel.Api.Cases;
 using ErsouIntel.Api.Cases.Reading;
 using ErsouIntel.Api.Cases.Working;
 using ErsouIntel.Api.Incidents;
+using ErsouIntel.Api.Incidents.Reading;
 using ErsouIntel.Api.Incidents.Reporting;
 using ErsouIntel.Domain.Common;
 using ErsouIntel.Domain.Incidents;
@@ -44,6 +46,11 @@ public sealed class MutationType : ObjectGraphType
                 var (caller, force) = Authorize.ForceSystem(ctx);
                 var input = ctx.GetArgument<RetractIncidentInput>("input");
                 var result = await ctx.RequestServices!.GetRequiredService<IncidentReporting>().RetractAsync(force, caller.Actor, input.ForceReference, input.Reason, ctx.CancellationToken);
+                if (result.IncidentId is { } retracted)
+                {
+                    ctx.RequestServices!.GetRequiredService<RequestAudit>().Changed(AccessKind.Alteration, IncidentQueries.RecordType, retracted, force);
+                }
+
                 var viewer = new Viewer(force, caller.Subject, false, null);
                 var incident = result.IncidentId is { } id ? (await IncidentRow.LoadAsync(Db(ctx), [id], ctx.CancellationToken)).GetValueOrDefault(id) : null;
                 return new RetractIncidentPayload(viewer, incident is null ? null : incident with { ShownTo = viewer }, result.Errors);
@@ -106,6 +113,13 @@ public sealed class MutationType : ObjectGraphType
     {
         var (caller, force) = Authorize.ForceSystem(ctx);
         var results = await ctx.RequestServices!.GetRequiredService<IncidentReporting>().ReportAsync(force, caller.Actor, reports, ctx.CancellationToken);
+        var audit = ctx.RequestServices!.GetRequiredService<RequestAudit>();
+        foreach (var result in results.Where(r => r.IncidentId is not null && r.Errors.Count == 0))
+        {
+            // A push received again unchanged is still a collection of that record by this caller.
+            audit.Changed(result.Outcome == ReportOutcome.Amended ? AccessKind.Alteration : AccessKind.Collection, IncidentQueries.RecordType, result.IncidentId!.Value, force);
+        }
+
         var rows = await IncidentRow.LoadAsync(Db(ctx), results.Where(r => r.Errors.Count == 0).Select(r => r.IncidentId!.Value).ToHashSet(), ctx.CancellationToken);
         // A force system sees what it wrote, and nothing of other forces through it.
         var viewer = new Viewer(force, caller.Subject, false, null);
@@ -120,6 +134,16 @@ public sealed class MutationType : ObjectGraphType
     {
         var (caller, _) = Authorize.Investigator(ctx);
         var result = await change(ctx.RequestServices!.GetRequiredService<CaseWork>(), caller.Actor);
+        if (result.CaseId is { } changed && result.Errors.Count == 0)
+        {
+            var audit = ctx.RequestServices!.GetRequiredService<RequestAudit>();
+            audit.Changed(result.Combined is not null ? AccessKind.Combination : AccessKind.Alteration, CaseQueries.RecordType, changed, caller.Force);
+            if (result.Combined is { } combined)
+            {
+                audit.Changed(AccessKind.Combination, IncidentQueries.RecordType, combined.Id, combined.Force);
+            }
+        }
+
         var viewer = new Viewer(caller.Force!.Value, caller.Subject, true, null);
         var row = result.CaseId is { } id ? await ctx.RequestServices!.GetRequiredService<CaseQueries>().ByIdAsync(viewer, id, ctx.CancellationToken) : null;
         return new CasePayload(viewer, row, result.Errors);

@@ -1,4 +1,5 @@
 using ErsouIntel.Api.Access;
+using ErsouIntel.Api.Audit;
 using ErsouIntel.Api.Identity;
 using GraphQL;
 using GraphQL.Types;
@@ -30,7 +31,9 @@ public sealed class QueryType : ObjectGraphType
                     };
                 }
 
-                return new AccessScope(caller, force, ctx.GetArgument<Purpose>("purpose"), justification);
+                var scope = new AccessScope(caller, force, ctx.GetArgument<Purpose>("purpose"), justification);
+                ctx.RequestServices!.GetRequiredService<RequestAudit>().Opened(scope);
+                return scope;
             });
     }
 }

@@ -14,6 +14,7 @@ public static class IntelligenceServices
     public static IServiceCollection AddIntelligence(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddScoped<Audit.RequestAudit>();
         services.Configure<LinkGraphOptions>(configuration.GetSection(LinkGraphOptions.Section));
         services.AddSingleton<IncidentReporting>();
         services.AddSingleton<IncidentQueries>();

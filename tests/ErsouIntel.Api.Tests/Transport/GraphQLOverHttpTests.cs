@@ -150,7 +150,7 @@ public sealed class GraphQLOverHttpTests(ServiceFixture service) : IClassFixture
     [InlineData(Json, 200)]
     public async Task A_document_that_fails_validation_follows_the_media_types_status_rule(string accept, int status)
     {
-        var answer = await service.PostAsync("{ noSuchField }", accept: accept);
+        var answer = await service.PostAsAsync(TestCaller.Investigator(Domain.Force.Essex), "{ noSuchField }", accept: accept);
 
         Assert.Equal(status, answer.Status);
         Assert.False(answer.HasDataKey, answer.ToString());
@@ -172,12 +172,35 @@ public sealed class GraphQLOverHttpTests(ServiceFixture service) : IClassFixture
     [Fact]
     public async Task A_field_error_with_data_is_200()
     {
-        // `me` needs a signed-in caller; the anonymous request executes and answers with the error.
-        var answer = await service.PostAsync("{ me { subject } }");
+        // The document executes; the justification is refused as a field error, so data is null with errors.
+        var answer = await service.PostAsAsync(TestCaller.Investigator(Domain.Force.Essex), "{ access(purpose: INVESTIGATION, justification: \"short\") { cases { pageInfo { hasNextPage } } } }");
 
         Assert.Equal(200, answer.Status);
         Assert.True(answer.HasDataKey, answer.ToString());
+        Assert.Equal("JUSTIFICATION_REQUIRED", answer.FirstErrorCode);
+    }
+
+    [Fact]
+    public async Task Without_a_token_anything_but_introspection_is_401_with_a_Bearer_challenge()
+    {
+        var answer = await service.PostAsync("{ me { subject } }");
+
+        Assert.Equal(401, answer.Status);
+        Assert.Equal("Bearer", answer.Headers.WwwAuthenticate.Single().Scheme);
         Assert.Equal("UNAUTHENTICATED", answer.FirstErrorCode);
+        Assert.False(answer.HasDataKey);
+    }
+
+    [Fact]
+    public async Task An_invalid_token_is_401_even_for_introspection()
+    {
+        using var request = Post("{__typename}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "not-a-token");
+
+        var answer = await service.SendAsync(request);
+
+        Assert.Equal(401, answer.Status);
+        Assert.Contains("invalid_token", answer.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,7 +11,8 @@ using Npgsql;
 namespace ErsouIntel.Api.Cases.Working;
 
 /// <summary>What a case change came to: the case as it now stands (when the caller may see it), or why not.</summary>
-public sealed record CaseChange(Guid? CaseId, IReadOnlyList<UserError> Errors);
+/// <param name="Combined">The incident an attach joined to the case, for the access log's COMBINATION entry.</param>
+public sealed record CaseChange(Guid? CaseId, IReadOnlyList<UserError> Errors, IncidentFacts? Combined = null);
 
 /// <summary>
 /// <c>openCase</c>, <c>attachIncidentToCase</c>, <c>addCaseNote</c>, <c>addCaseMember</c>,
@@ -115,7 +116,8 @@ public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQuer
                 await using var session = store.LightweightSession(state!.LeadForce.TenantId());
                 session.Events.Append(caseId, state.Version + events.Count, [.. events]);
                 await session.SaveChangesAsync(cancellation);
-                return new CaseChange(caseId, []);
+                var attached = events.OfType<IncidentAttachedToCase>().FirstOrDefault();
+                return new CaseChange(caseId, [], attached is null ? null : new IncidentFacts(attached.IncidentId, attached.IncidentForce, attached.ForceReference, attached.Handling, false));
             }
             catch (ConcurrencyException) when (expectedVersion is null && clock.GetUtcNow() < deadline)
             {
