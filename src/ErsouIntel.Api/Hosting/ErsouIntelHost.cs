@@ -1,14 +1,16 @@
 using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Api.Health;
+using ErsouIntel.Api.Identity;
 using ErsouIntel.Api.Storage;
-using JasperFx;
 
 namespace ErsouIntel.Api.Hosting;
 
 /// <summary>Builds the service: the same composition for the run command, operator commands and tests.</summary>
 public static class ErsouIntelHost
 {
-    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="configure">Runs first: settings (tests give their connection string and environment here).</param>
+    /// <param name="replaceServices">Runs after the service's own registrations: tests add their own caller here.</param>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null, Action<IServiceCollection>? replaceServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
@@ -17,16 +19,28 @@ public static class ErsouIntelHost
         var applySchema = builder.Configuration.GetValue<bool?>("Storage:ApplySchemaOnStartup") ?? builder.Environment.IsDevelopment();
 
         builder.Services.AddEventStore(connectionString, applySchema);
+        builder.Services.AddTokenServer(builder.Configuration, builder.Environment, connectionString);
         builder.Services.AddHealth();
         builder.Services.AddErsouGraphQL(builder.Configuration);
         builder.Services.AddIntelligence(builder.Configuration);
-        builder.Services.AddAuthentication();
-        builder.Services.AddAuthorization();
+        replaceServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        if (applySchema)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<IdentityStore>().EnsureSchemaAsync();
+            if (app.Environment.IsDevelopment())
+            {
+                await DevelopmentSeed.RunAsync(scope.ServiceProvider, Console.Out);
+            }
+        }
+
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealth();
+        app.MapTokenEndpoints();
+        app.MapLoginPage();
         app.MapErsouGraphQL();
         return app;
     }

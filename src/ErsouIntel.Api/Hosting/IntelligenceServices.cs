@@ -15,6 +15,9 @@ public static class IntelligenceServices
     {
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<Audit.RequestAudit>();
+        services.AddSingleton<Audit.Writing.AccessLogWriter>();
+        services.AddSingleton<Audit.Reading.AccessLogQueries>();
+        services.AddSingleton<Audit.Verifying.AccessLogVerifier>();
         services.Configure<LinkGraphOptions>(configuration.GetSection(LinkGraphOptions.Section));
         services.AddSingleton<IncidentReporting>();
         services.AddSingleton<IncidentQueries>();

@@ -13,6 +13,9 @@ public sealed record Caller(string Subject, Force? Force, IReadOnlyList<string> 
     public const string ClientClaim = "client_id";
     public const string ScopeClaim = "scope";
 
+    /// <summary>Where OpenIddict keeps the granted scopes inside its tokens.</summary>
+    public const string GrantedScopeClaim = "oi_scp";
+
     public bool HasScope(string scope) => Scopes.Contains(scope, StringComparer.Ordinal);
 
     public Actor Actor => new(Subject, Force);
@@ -36,7 +39,8 @@ public sealed record Caller(string Subject, Force? Force, IReadOnlyList<string> 
         var force = Forces.TryParse(principal.FindFirstValue(ForceClaim), out var f) ? f : (Force?)null;
         var roles = principal.FindAll(RoleClaim).Concat(principal.FindAll(ClaimTypes.Role)).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToList();
         // Scopes arrive as one space-separated claim or as one claim each.
-        var scopes = principal.FindAll(ScopeClaim).SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.Ordinal).ToList();
+        var scopes = principal.FindAll(ScopeClaim).Concat(principal.FindAll(GrantedScopeClaim))
+            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.Ordinal).ToList();
         return new Caller(subject, force, roles, scopes, principal.FindFirstValue(ClientClaim));
     }
 }

@@ -61,6 +61,8 @@ public class ServiceFixture : IAsyncLifetime
         }
     }
 
+    private const string TestOrBearer = "TestOrBearer";
+
     /// <summary>Starts the service exactly as the run command does, on a free loopback port.</summary>
     public static async Task<WebApplication> StartAsync(string connectionString, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
@@ -79,9 +81,14 @@ public class ServiceFixture : IAsyncLifetime
             }
 
             builder.Configuration.AddInMemoryCollection(all);
-            builder.Services.AddAuthentication(TestCallerHandler.SchemeName)
-                .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestCallerHandler>(TestCallerHandler.SchemeName, null);
-            services?.Invoke(builder.Services);
+        }, registered =>
+        {
+            // The test-only caller header when a test sends it, the service's real bearer tokens otherwise.
+            registered.AddAuthentication(options => options.DefaultScheme = TestOrBearer)
+                .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestCallerHandler>(TestCallerHandler.SchemeName, null)
+                .AddPolicyScheme(TestOrBearer, null, options => options.ForwardDefaultSelector = http =>
+                    http.Request.Headers.ContainsKey(TestCaller.Header) ? TestCallerHandler.SchemeName : OpenIddict.Validation.AspNetCore.OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+            services?.Invoke(registered);
         });
         await app.StartAsync();
         return app;

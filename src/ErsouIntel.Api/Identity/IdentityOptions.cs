@@ -1,0 +1,32 @@
+namespace ErsouIntel.Api.Identity;
+
+/// <summary>Section <c>Identity</c>: token lifetimes, signing keys, login lock-out.</summary>
+public sealed class TokenServerOptions
+{
+    public const string Section = "Identity";
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>PKCS#12 file with the signing key; required outside Development and tests, the same on every instance.</summary>
+    public string? SigningCertificatePath { get; set; }
+
+    public string? SigningCertificatePassword { get; set; }
+
+    /// <summary>PKCS#12 file with the token encryption key; required outside Development and tests.</summary>
+    public string? EncryptionCertificatePath { get; set; }
+
+    public string? EncryptionCertificatePassword { get; set; }
+
+    /// <summary>Use throwaway keys (Development and tests only: they die with the process).</summary>
+    public bool UseEphemeralKeys { get; set; }
+
+    /// <summary>Allow plain HTTP (Development and tests only).</summary>
+    public bool AllowHttp { get; set; }
+
+    /// <summary>How long an account stays locked after <see cref="UserAccount.MaxFailedLogins"/> failed sign-ins.</summary>
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+}
