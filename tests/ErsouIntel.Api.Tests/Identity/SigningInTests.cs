@@ -151,9 +151,9 @@ public sealed class SigningInTests(RegionWithSignIn region) : IClassFixture<Regi
     [Fact]
     public async Task The_admin_command_line_takes_secrets_from_standard_input_only()
     {
-        var inArguments = await region.AdminAsync(["add-client", "--client-id", "x-system", "--force", "ESSEX", "my-secret-in-args"]);
-        var tooShort = await region.AdminAsync(["add-client", "--client-id", "x-system", "--force", "ESSEX"], "short");
-        var badForce = await region.AdminAsync(["add-client", "--client-id", "x-system", "--force", "KENT"], "long-enough-secret");
+        var inArguments = await region.AdminAsync(["add-client", "--client-id", "ghost-client", "--force", "ESSEX", "my-secret-in-args"]);
+        var tooShort = await region.AdminAsync(["add-client", "--client-id", "ghost-client", "--force", "ESSEX"], "short");
+        var badForce = await region.AdminAsync(["add-client", "--client-id", "ghost-client", "--force", "KENT"], "long-enough-secret");
         var list = await region.AdminAsync(["list-clients"]);
 
         Assert.Equal(2, inArguments.Exit);
@@ -161,7 +161,7 @@ public sealed class SigningInTests(RegionWithSignIn region) : IClassFixture<Regi
         Assert.Equal(2, tooShort.Exit);
         Assert.Equal(2, badForce.Exit);
         Assert.Contains("herts-system\tconfidential\tHERTFORDSHIRE\tno", list.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("x-system", list.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("ghost-client", list.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(RegionWithSignIn.SecretOf("herts-system"), list.Output, StringComparison.Ordinal);
     }
 }
