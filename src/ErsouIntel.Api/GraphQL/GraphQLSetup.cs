@@ -45,7 +45,8 @@ public static class GraphQLSetup
 
     public static IEndpointRouteBuilder MapErsouGraphQL(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.Map("/graphql", (HttpContext http, GraphQLHttpEndpoint endpoint) => endpoint.HandleAsync(http));
+        endpoints.Map("/graphql", (HttpContext http, GraphQLHttpEndpoint endpoint) => endpoint.HandleAsync(http))
+            .RequireRateLimiting(Protection.AbuseProtection.GraphQLPolicy);
         return endpoints;
     }
 

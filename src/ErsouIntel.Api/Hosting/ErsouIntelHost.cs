@@ -1,6 +1,7 @@
 using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Api.Health;
 using ErsouIntel.Api.Identity;
+using ErsouIntel.Api.Protection;
 using ErsouIntel.Api.Storage;
 
 namespace ErsouIntel.Api.Hosting;
@@ -23,6 +24,7 @@ public static class ErsouIntelHost
         builder.Services.AddHealth();
         builder.Services.AddErsouGraphQL(builder.Configuration);
         builder.Services.AddIntelligence(builder.Configuration);
+        builder.Services.AddAbuseProtection(builder.Configuration);
         replaceServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -36,7 +38,10 @@ public static class ErsouIntelHost
             }
         }
 
+        app.UseSecurityHeaders();
+        app.UseSignInThrottle();
         app.UseAuthentication();
+        app.UseAbuseProtection();
         app.UseAuthorization();
         app.MapHealth();
         app.MapTokenEndpoints();

@@ -36,138 +36,138 @@ public static class AdminCommands
             switch (args.FirstOrDefault())
             {
                 case "add-client":
-                {
-                    var clientId = Required(options, "client-id");
-                    var force = Force(Required(options, "force"));
-                    var secret = Secret(input, "secret");
-                    var applications = provider.GetRequiredService<ErsouApplicationManager>();
-                    var descriptor = new OpenIddictApplicationDescriptor
                     {
-                        ClientId = clientId,
-                        ClientSecret = secret,
-                        ClientType = ClientTypes.Confidential,
-                        DisplayName = $"{force.TenantId()} force system",
-                        Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + Roles.WriteScope },
-                    };
-                    descriptor.Properties[ErsouApplicationManager.ForceProperty] = System.Text.Json.JsonSerializer.SerializeToElement(force.TenantId());
-                    await applications.CreateAsync(descriptor, cancellation);
-                    await output.WriteLineAsync($"Added force system '{clientId}' for {force.TenantId()}.");
-                    return 0;
-                }
-
-                case "add-app":
-                {
-                    var clientId = Required(options, "client-id");
-                    var redirect = Required(options, "redirect-uri");
-                    if (!Uri.TryCreate(redirect, UriKind.Absolute, out var redirectUri))
-                    {
-                        throw new ArgumentException("--redirect-uri must be an absolute URI.");
+                        var clientId = Required(options, "client-id");
+                        var force = Force(Required(options, "force"));
+                        var secret = Secret(input, "secret");
+                        var applications = provider.GetRequiredService<ErsouApplicationManager>();
+                        var descriptor = new OpenIddictApplicationDescriptor
+                        {
+                            ClientId = clientId,
+                            ClientSecret = secret,
+                            ClientType = ClientTypes.Confidential,
+                            DisplayName = $"{force.TenantId()} force system",
+                            Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + Roles.WriteScope },
+                        };
+                        descriptor.Properties[ErsouApplicationManager.ForceProperty] = System.Text.Json.JsonSerializer.SerializeToElement(force.TenantId());
+                        await applications.CreateAsync(descriptor, cancellation);
+                        await output.WriteLineAsync($"Added force system '{clientId}' for {force.TenantId()}.");
+                        return 0;
                     }
 
-                    var descriptor = new OpenIddictApplicationDescriptor
+                case "add-app":
                     {
-                        ClientId = clientId,
-                        ClientType = ClientTypes.Public,
-                        DisplayName = clientId,
-                        RedirectUris = { redirectUri },
-                        Permissions =
+                        var clientId = Required(options, "client-id");
+                        var redirect = Required(options, "redirect-uri");
+                        if (!Uri.TryCreate(redirect, UriKind.Absolute, out var redirectUri))
+                        {
+                            throw new ArgumentException("--redirect-uri must be an absolute URI.");
+                        }
+
+                        var descriptor = new OpenIddictApplicationDescriptor
+                        {
+                            ClientId = clientId,
+                            ClientType = ClientTypes.Public,
+                            DisplayName = clientId,
+                            RedirectUris = { redirectUri },
+                            Permissions =
                         {
                             Permissions.Endpoints.Authorization, Permissions.Endpoints.Token,
                             Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
                             Permissions.Prefixes.Scope + Roles.ReadScope, Permissions.Prefixes.Scope + Roles.AuditScope, Permissions.Prefixes.Scope + Roles.AdminScope,
                             Permissions.Scopes.Roles,
                         },
-                        Requirements = { Requirements.Features.ProofKeyForCodeExchange },
-                    };
-                    await provider.GetRequiredService<ErsouApplicationManager>().CreateAsync(descriptor, cancellation);
-                    await output.WriteLineAsync($"Added app '{clientId}' (authorization code + PKCE) redirecting to {redirectUri}.");
-                    return 0;
-                }
+                            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+                        };
+                        await provider.GetRequiredService<ErsouApplicationManager>().CreateAsync(descriptor, cancellation);
+                        await output.WriteLineAsync($"Added app '{clientId}' (authorization code + PKCE) redirecting to {redirectUri}.");
+                        return 0;
+                    }
 
                 case "add-user":
-                {
-                    var username = Required(options, "username");
-                    var role = Required(options, "role").ToLowerInvariant();
-                    if (!UserAccount.AllRoles.Contains(role))
                     {
-                        throw new ArgumentException($"--role is one of {string.Join(", ", UserAccount.AllRoles)}.");
-                    }
+                        var username = Required(options, "username");
+                        var role = Required(options, "role").ToLowerInvariant();
+                        if (!UserAccount.AllRoles.Contains(role))
+                        {
+                            throw new ArgumentException($"--role is one of {string.Join(", ", UserAccount.AllRoles)}.");
+                        }
 
-                    Force? force = options.TryGetValue("force", out var f) ? Force(f) : null;
-                    if (role == Roles.Investigator && force is null)
-                    {
-                        throw new ArgumentException("An investigator belongs to a force: give --force.");
-                    }
+                        Force? force = options.TryGetValue("force", out var f) ? Force(f) : null;
+                        if (role == Roles.Investigator && force is null)
+                        {
+                            throw new ArgumentException("An investigator belongs to a force: give --force.");
+                        }
 
-                    if (role == Roles.Admin && force is not null)
-                    {
-                        throw new ArgumentException("An admin is region-wide: leave out --force.");
-                    }
+                        if (role == Roles.Admin && force is not null)
+                        {
+                            throw new ArgumentException("An admin is region-wide: leave out --force.");
+                        }
 
-                    var password = Secret(input, "password");
-                    var users = provider.GetRequiredService<UserAccounts>();
-                    if (await users.FindAsync(username, cancellation) is not null)
-                    {
-                        throw new ArgumentException($"A user '{username}' exists already.");
-                    }
+                        var password = Secret(input, "password");
+                        var users = provider.GetRequiredService<UserAccounts>();
+                        if (await users.FindAsync(username, cancellation) is not null)
+                        {
+                            throw new ArgumentException($"A user '{username}' exists already.");
+                        }
 
-                    await users.CreateAsync(username, role, force, password, cancellation);
-                    await output.WriteLineAsync($"Added {role} '{username}'{(force is null ? "" : $" of {force.Value.TenantId()}")}.");
-                    return 0;
-                }
+                        await users.CreateAsync(username, role, force, password, cancellation);
+                        await output.WriteLineAsync($"Added {role} '{username}'{(force is null ? "" : $" of {force.Value.TenantId()}")}.");
+                        return 0;
+                    }
 
                 case "list-clients":
-                {
-                    var applications = provider.GetRequiredService<ErsouApplicationManager>();
-                    await output.WriteLineAsync("client id\ttype\tforce\tdisabled");
-                    await foreach (var application in applications.ListAsync(count: null, offset: null, cancellation))
                     {
-                        await output.WriteLineAsync(string.Join('\t',
-                            await applications.GetClientIdAsync(application, cancellation),
-                            await applications.GetClientTypeAsync(application, cancellation),
-                            await applications.GetStringPropertyAsync(application, ErsouApplicationManager.ForceProperty, cancellation) ?? "-",
-                            await applications.IsDisabledAsync(application, cancellation) ? "yes" : "no"));
-                    }
+                        var applications = provider.GetRequiredService<ErsouApplicationManager>();
+                        await output.WriteLineAsync("client id\ttype\tforce\tdisabled");
+                        await foreach (var application in applications.ListAsync(count: null, offset: null, cancellation))
+                        {
+                            await output.WriteLineAsync(string.Join('\t',
+                                await applications.GetClientIdAsync(application, cancellation),
+                                await applications.GetClientTypeAsync(application, cancellation),
+                                await applications.GetStringPropertyAsync(application, ErsouApplicationManager.ForceProperty, cancellation) ?? "-",
+                                await applications.IsDisabledAsync(application, cancellation) ? "yes" : "no"));
+                        }
 
-                    return 0;
-                }
+                        return 0;
+                    }
 
                 case "list-users":
-                {
-                    await output.WriteLineAsync("username\trole\tforce\tdisabled");
-                    foreach (var user in await provider.GetRequiredService<UserAccounts>().ListAsync(cancellation))
                     {
-                        await output.WriteLineAsync(string.Join('\t', user.Username, user.Role, user.Force?.TenantId() ?? "-", user.Disabled ? "yes" : "no"));
-                    }
+                        await output.WriteLineAsync("username\trole\tforce\tdisabled");
+                        foreach (var user in await provider.GetRequiredService<UserAccounts>().ListAsync(cancellation))
+                        {
+                            await output.WriteLineAsync(string.Join('\t', user.Username, user.Role, user.Force?.TenantId() ?? "-", user.Disabled ? "yes" : "no"));
+                        }
 
-                    return 0;
-                }
+                        return 0;
+                    }
 
                 case "disable-client":
-                {
-                    var clientId = Required(options, "client-id");
-                    var applications = provider.GetRequiredService<ErsouApplicationManager>();
-                    var application = await applications.FindByClientIdAsync(clientId, cancellation) ?? throw new ArgumentException($"No client '{clientId}'.");
-                    await applications.DisableAsync(application, cancellation);
-                    // Refresh tokens it holds stop working too; access tokens already out expire on their short lifetime.
-                    var tokens = provider.GetRequiredService<IOpenIddictTokenManager>();
-                    await tokens.RevokeByApplicationIdAsync((await applications.GetIdAsync(application, cancellation))!, cancellation);
-                    await output.WriteLineAsync($"Disabled client '{clientId}': it gets no new token.");
-                    return 0;
-                }
-
-                case "disable-user":
-                {
-                    var username = Required(options, "username");
-                    if (!await provider.GetRequiredService<UserAccounts>().DisableAsync(username, cancellation))
                     {
-                        throw new ArgumentException($"No user '{username}'.");
+                        var clientId = Required(options, "client-id");
+                        var applications = provider.GetRequiredService<ErsouApplicationManager>();
+                        var application = await applications.FindByClientIdAsync(clientId, cancellation) ?? throw new ArgumentException($"No client '{clientId}'.");
+                        await applications.DisableAsync(application, cancellation);
+                        // Refresh tokens it holds stop working too; access tokens already out expire on their short lifetime.
+                        var tokens = provider.GetRequiredService<IOpenIddictTokenManager>();
+                        await tokens.RevokeByApplicationIdAsync((await applications.GetIdAsync(application, cancellation))!, cancellation);
+                        await output.WriteLineAsync($"Disabled client '{clientId}': it gets no new token.");
+                        return 0;
                     }
 
-                    await provider.GetRequiredService<IOpenIddictTokenManager>().RevokeBySubjectAsync(username, cancellation);
-                    await output.WriteLineAsync($"Disabled user '{username}': they get no new token.");
-                    return 0;
-                }
+                case "disable-user":
+                    {
+                        var username = Required(options, "username");
+                        if (!await provider.GetRequiredService<UserAccounts>().DisableAsync(username, cancellation))
+                        {
+                            throw new ArgumentException($"No user '{username}'.");
+                        }
+
+                        await provider.GetRequiredService<IOpenIddictTokenManager>().RevokeBySubjectAsync(username, cancellation);
+                        await output.WriteLineAsync($"Disabled user '{username}': they get no new token.");
+                        return 0;
+                    }
 
                 case "apply-identity-schema":
                     await output.WriteLineAsync("The token server's tables are in place.");

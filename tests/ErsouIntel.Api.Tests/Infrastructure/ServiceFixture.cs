@@ -74,6 +74,9 @@ public class ServiceFixture : IAsyncLifetime
                 ["ConnectionStrings:Postgres"] = connectionString,
                 ["Storage:ApplySchemaOnStartup"] = "true",
                 ["Logging:LogLevel:Default"] = "Warning",
+                // Tests send far more than a person would; the limits have a fixture of their own.
+                ["RateLimits:RequestsPerWindow"] = "1000000",
+                ["RateLimits:SignInsPerWindow"] = "1000000",
             };
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {
