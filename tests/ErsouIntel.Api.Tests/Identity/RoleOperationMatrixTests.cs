@@ -1,0 +1,111 @@
+using ErsouIntel.Api.Tests.Infrastructure;
+
+namespace ErsouIntel.Api.Tests.Identity;
+
+/// <summary>
+/// Every role against every contract operation, with tokens from the real endpoints: force
+/// systems write and nothing else; investigators read and work cases; auditors read the access
+/// log and no intelligence; admins neither; without a token, nothing but 401.
+/// </summary>
+public sealed class RoleOperationMatrixTests(RegionWithSignIn region) : IClassFixture<RegionWithSignIn>
+{
+    public enum Role { ForceSystem, Investigator, Auditor, Admin, Anonymous }
+
+    private static readonly Dictionary<string, Role[]> AllowedRoles = new()
+    {
+        [ContractOperations.ReportIncident] = [Role.ForceSystem],
+        [ContractOperations.ReportIncidents] = [Role.ForceSystem],
+        [ContractOperations.RetractIncident] = [Role.ForceSystem],
+        [ContractOperations.Incident] = [Role.Investigator],
+        [ContractOperations.Incidents] = [Role.Investigator],
+        [ContractOperations.LinkedCouriers] = [Role.Investigator],
+        [ContractOperations.PhoneNumberProfile] = [Role.Investigator],
+        [ContractOperations.Matches] = [Role.Investigator],
+        [ContractOperations.CaseTimeline] = [Role.Investigator],
+        [ContractOperations.OpenCase] = [Role.Investigator],
+        [ContractOperations.AttachIncident] = [Role.Investigator],
+        [ContractOperations.AddCaseNote] = [Role.Investigator],
+        [ContractOperations.AddCaseMember] = [Role.Investigator],
+        [ContractOperations.CloseCase] = [Role.Investigator],
+        ["AccessLog"] = [Role.Auditor],
+        ["VerifyAccessLog"] = [Role.Auditor],
+        [ContractOperations.Me] = [Role.ForceSystem, Role.Investigator, Role.Auditor, Role.Admin],
+    };
+
+    public static TheoryData<string, Role> Matrix()
+    {
+        var data = new TheoryData<string, Role>();
+        foreach (var operation in ContractOperations.Names)
+        {
+            foreach (var role in Enum.GetValues<Role>())
+            {
+                data.Add(operation, role);
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void The_matrix_covers_every_contract_operation()
+    {
+        Assert.Equal(ContractOperations.Names.Order(StringComparer.Ordinal), AllowedRoles.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task A_role_may_use_an_operation_only_as_the_contract_says(string operation, Role role)
+    {
+        var token = await TokenAsync(role);
+
+        var answer = await region.PostWithTokenAsync(token, ContractOperations.Text(operation), Variables(operation));
+
+        if (role == Role.Anonymous)
+        {
+            Assert.Equal(401, answer.Status);
+            Assert.Equal("UNAUTHENTICATED", answer.FirstErrorCode);
+        }
+        else if (AllowedRoles[operation].Contains(role))
+        {
+            Assert.True(answer.Status == 200 && answer.Errors is null, $"{role} was refused {operation}: {answer}");
+        }
+        else
+        {
+            Assert.Equal(200, answer.Status);
+            Assert.Equal("FORBIDDEN", answer.FirstErrorCode);
+            Assert.True(answer.Data is null || answer.Data.AsObject().All(field => field.Value is null), $"{role} got data from {operation}: {answer}");
+        }
+    }
+
+    private async Task<string?> TokenAsync(Role role) => role switch
+    {
+        Role.ForceSystem => await region.ClientCredentialsAsync("herts-system"),
+        Role.Investigator => (await region.AuthorizationCodeAsync("herts.investigator", "intel:read"))["access_token"]!.GetValue<string>(),
+        Role.Auditor => (await region.AuthorizationCodeAsync("region.auditor", "audit:read"))["access_token"]!.GetValue<string>(),
+        Role.Admin => (await region.AuthorizationCodeAsync("the.admin", "admin"))["access_token"]!.GetValue<string>(),
+        _ => null,
+    };
+
+    /// <summary>Variables that make each operation well-formed; ids are random, so allowed callers get empty answers, not errors.</summary>
+    private static object Variables(string operation)
+    {
+        var unique = Guid.NewGuid().ToString("N")[..12];
+        var random = Guid.NewGuid().ToString();
+        return operation switch
+        {
+            ContractOperations.ReportIncident => new { input = AnIncident.Courier("MX/" + unique) },
+            ContractOperations.ReportIncidents => new { inputs = new[] { AnIncident.Courier("MX/" + unique) } },
+            ContractOperations.RetractIncident => new { forceReference = "MX/" + unique, reason = "matrix" },
+            ContractOperations.Incident or ContractOperations.CaseTimeline => new { id = random, purpose = "INVESTIGATION", why = Region.Why },
+            ContractOperations.LinkedCouriers => new { phone = "07700 900123", purpose = "INVESTIGATION", why = Region.Why },
+            ContractOperations.PhoneNumberProfile => new { phone = "07700 900123", purpose = "INVESTIGATION", why = Region.Why },
+            ContractOperations.Incidents or ContractOperations.Matches => new { purpose = "INVESTIGATION", why = Region.Why },
+            ContractOperations.OpenCase => new { reference = "MX-" + unique, title = "Matrix case" },
+            ContractOperations.AttachIncident => new { caseId = random, incidentId = random },
+            ContractOperations.AddCaseNote => new { caseId = random, text = "A note" },
+            ContractOperations.AddCaseMember => new { caseId = random, username = "someone" },
+            ContractOperations.CloseCase => new { caseId = random, reason = "Done" },
+            _ => new { },
+        };
+    }
+}
