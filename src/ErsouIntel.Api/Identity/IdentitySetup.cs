@@ -70,8 +70,9 @@ public static class IdentitySetup
 
         services.AddAuthentication(options =>
             {
-                options.DefaultScheme = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+                options.DefaultScheme = ExternalIssuers.SelectorScheme;
             })
+            .AddExternalIssuers(configuration)
             .AddCookie(LoginScheme, options =>
             {
                 options.LoginPath = "/account/login";

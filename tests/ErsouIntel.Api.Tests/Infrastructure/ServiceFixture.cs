@@ -90,7 +90,7 @@ public class ServiceFixture : IAsyncLifetime
             registered.AddAuthentication(options => options.DefaultScheme = TestOrBearer)
                 .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestCallerHandler>(TestCallerHandler.SchemeName, null)
                 .AddPolicyScheme(TestOrBearer, null, options => options.ForwardDefaultSelector = http =>
-                    http.Request.Headers.ContainsKey(TestCaller.Header) ? TestCallerHandler.SchemeName : OpenIddict.Validation.AspNetCore.OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+                    http.Request.Headers.ContainsKey(TestCaller.Header) ? TestCallerHandler.SchemeName : ErsouIntel.Api.Identity.ExternalIssuers.SelectorScheme);
             services?.Invoke(registered);
         });
         await app.StartAsync();
