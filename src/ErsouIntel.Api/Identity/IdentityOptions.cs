@@ -24,8 +24,8 @@ public sealed class TokenServerOptions
     /// <summary>Use throwaway keys (Development and tests only: they die with the process).</summary>
     public bool UseEphemeralKeys { get; set; }
 
-    /// <summary>Allow plain HTTP (Development and tests only).</summary>
-    public bool AllowHttp { get; set; }
+    /// <summary>How often expired tokens and authorizations are pruned from the token server's tables.</summary>
+    public TimeSpan PruneEvery { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How long an account stays locked after <see cref="UserAccount.MaxFailedLogins"/> failed sign-ins.</summary>
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);

@@ -86,6 +86,7 @@ public static class IdentitySetup
         services.AddAuthorization();
         services.AddAntiforgery(options => options.Cookie.Name = "ersou.antiforgery");
         services.AddScoped<UserAccounts>();
+        services.AddHostedService<TokenPruning>();
         services.AddScoped(provider => (ErsouApplicationManager)provider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictApplicationManager>());
         return services;
     }
