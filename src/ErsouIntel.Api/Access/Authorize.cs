@@ -35,5 +35,20 @@ public static class Authorize
         return (caller, force);
     }
 
+    /// <summary>
+    /// An auditor, with the <c>audit:read</c> scope: region-wide without a force claim, narrowed to
+    /// that force with one. Auditors read the access log, never intelligence.
+    /// </summary>
+    public static (Caller Caller, Force? Force) Auditor(IResolveFieldContext context)
+    {
+        var caller = SignedIn(context);
+        if (!caller.IsInRole(Roles.Auditor) || !caller.HasScope(Roles.AuditScope))
+        {
+            throw Forbidden();
+        }
+
+        return (caller, caller.Force);
+    }
+
     public static ExecutionError Forbidden() => new("You do not have the right to use this field.") { Code = ErrorCodes.Forbidden };
 }

@@ -18,10 +18,14 @@ public sealed class RequestAudit
 {
     private readonly List<AccessScope> scopes = [];
     private readonly List<AuditedChange> changes = [];
+    private readonly List<IReadOnlyList<long>> logReads = [];
 
     public IReadOnlyList<AccessScope> Scopes => scopes;
 
     public IReadOnlyList<AuditedChange> Changes => changes;
+
+    /// <summary>The access-log entries an auditor was shown, one list per <c>accessLog</c> or <c>verifyAccessLog</c> call.</summary>
+    public IReadOnlyList<IReadOnlyList<long>> LogReads => logReads;
 
     public void Opened(AccessScope scope)
     {
@@ -36,6 +40,15 @@ public sealed class RequestAudit
         lock (changes)
         {
             changes.Add(new AuditedChange(kind, type, id, force));
+        }
+    }
+
+    /// <summary>Notes that an auditor read the log: the sequences of the entries shown (none for a verification).</summary>
+    public void ReadTheLog(IEnumerable<long> sequences)
+    {
+        lock (logReads)
+        {
+            logReads.Add(sequences.ToList());
         }
     }
 }

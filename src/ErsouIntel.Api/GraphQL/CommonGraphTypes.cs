@@ -58,6 +58,7 @@ public class EdgeGraphType<TNodeGraphType, TNode> : ObjectGraphType<Edge<TNode>>
             "CaseRow" => "CaseEdge",
             "Match" => "MatchEdge",
             "TimelineEntry" => "TimelineEdge",
+            "AccessLogEntry" => "AccessLogEdge",
             var other => other + "Edge",
         };
         Field<NonNullGraphType<TNodeGraphType>>("node").Resolve(ctx => ctx.Source.Node);

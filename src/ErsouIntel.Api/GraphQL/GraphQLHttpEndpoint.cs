@@ -1,4 +1,7 @@
 using System.Text.Json;
+using ErsouIntel.Api.Audit;
+using ErsouIntel.Api.Audit.Writing;
+using ErsouIntel.Api.Identity;
 using GraphQL;
 using GraphQL.Types;
 using GraphQLParser.AST;
@@ -99,6 +102,26 @@ public sealed partial class GraphQLHttpEndpoint(
             CancellationToken = http.RequestAborted,
         });
 
+        // DPA 2018 s.62: what the request read or changed is logged before any of it leaves, and
+        // if it cannot be logged nothing leaves. Written even when the caller has gone away: the
+        // records were read all the same.
+        try
+        {
+            await http.RequestServices.GetRequiredService<AccessLogWriter>().WriteAsync(
+                http.RequestServices.GetRequiredService<RequestAudit>(),
+                Caller.From(http.User),
+                OperationName(document, parameters.OperationName),
+                CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogAccessLogNotWritten(logger, e);
+            response.Headers.RetryAfter = "5";
+            await WriteErrorAsync(http, mediaType, StatusCodes.Status503ServiceUnavailable,
+                "The access log could not be written, so no answer can be given. Try again shortly.", ErrorCodes.Internal);
+            return;
+        }
+
         // With graphql-response+json a request that never executed (validation or variable
         // errors) is a client error; with application/json every well-formed request is 200.
         response.StatusCode = mediaType == GraphQLResponseJson && !result.Executed
@@ -170,6 +193,18 @@ public sealed partial class GraphQLHttpEndpoint(
             GraphQLFragmentSpread spread => fragments.TryGetValue(spread.FragmentName.Name.StringValue, out var fragment) && RootFieldsIntrospect(fragment.SelectionSet, fragments, depth + 1),
             _ => false,
         });
+
+    /// <summary>The operation name the access log records: the one asked for, else the name of the document's only operation.</summary>
+    internal static string? OperationName(GraphQLDocument document, string? asked)
+    {
+        if (asked is not null)
+        {
+            return asked;
+        }
+
+        var operations = document.Definitions.OfType<GraphQLOperationDefinition>().Take(2).ToList();
+        return operations.Count == 1 ? operations[0].Name?.StringValue : null;
+    }
 
     private static bool SelectsMutation(GraphQLDocument document, string? operationName)
     {
@@ -320,6 +355,9 @@ public sealed partial class GraphQLHttpEndpoint(
         var result = new ExecutionResult { Errors = [new ExecutionError(message) { Code = code }] };
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The access log could not be written; the request was answered 503 without data")]
+    private static partial void LogAccessLogNotWritten(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "GraphQL request refused with {Status} ({Code})")]
     private static partial void LogRefused(ILogger logger, int status, string code);

@@ -2,8 +2,8 @@ using ErsouIntel.Api.Links;
 using ErsouIntel.Domain.Cases;
 using ErsouIntel.Domain.Incidents;
 using JasperFx;
-using JasperFx.Events.Projections;
 using JasperFx.Events;
+using JasperFx.Events.Projections;
 using JasperFx.MultiTenancy;
 using Marten;
 using Npgsql;
@@ -40,6 +40,7 @@ public static class EventStore
                 ]);
                 options.Projections.Add(new LinkGraphProjection(), ProjectionLifecycle.Inline);
                 options.Storage.ExtendedSchemaObjects.AddRange(LinkGraphSchema.Objects());
+                options.Storage.ExtendedSchemaObjects.AddRange(Api.Audit.AccessLogSchema.Objects());
 
                 // Production schemas change only by an explicit command (db-apply), never as a side effect of starting.
                 options.AutoCreateSchemaObjects = applySchemaOnStartup ? AutoCreate.CreateOrUpdate : AutoCreate.None;

@@ -1,0 +1,166 @@
+using System.Globalization;
+using ErsouIntel.Api.Access;
+using ErsouIntel.Api.Identity;
+using ErsouIntel.Domain;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ErsouIntel.Api.Audit.Writing;
+
+/// <summary>
+/// Writes a request's entries to the access log before its response leaves (DPA 2018 s.62).
+/// Appends are serialised in PostgreSQL, so the chain never forks however many instances of the
+/// service write at once: under a transaction-scoped advisory lock the writer reads the last
+/// entry, numbers its entries on from it, chains their hashes and inserts them, all in one
+/// transaction.
+/// </summary>
+public sealed class AccessLogWriter(NpgsqlDataSource db)
+{
+    /// <summary>The advisory lock every append takes: "ErsouLog" in ASCII.</summary>
+    public const long AppendLock = 0x4572_736F_754C_6F67;
+
+    /// <summary>The record type of a log entry named in an auditor's own CONSULTATION entry.</summary>
+    public const string LogEntryRecordType = "AccessLogEntry";
+
+    private const string Insert =
+        "insert into ersou.access_log(sequence, at, subject, force, roles, client_id, kind, operation, purpose, justification, records, previous_hash, hash) " +
+        "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+
+    /// <summary>Writes what <paramref name="audit"/> gathered; nothing at all for a request that read and changed nothing.</summary>
+    public Task<IReadOnlyList<AccessLogEntry>> WriteAsync(RequestAudit audit, Caller? caller, string? operation, CancellationToken cancellation) =>
+        AppendAsync(EntriesFor(audit, caller, operation), cancellation);
+
+    /// <summary>
+    /// The entries a request asks for. Each access scope: one CONSULTATION with the records of the
+    /// caller's own force (and records that belong to no one force, such as a courier assembled
+    /// across the region), written even when it returned nothing, and one DISCLOSURE with the
+    /// records of other forces when there were any. Each read of the log: one CONSULTATION naming the
+    /// entries shown. Changes: one entry per kind.
+    /// </summary>
+    public static IReadOnlyList<PendingEntry> EntriesFor(RequestAudit audit, Caller? caller, string? operation)
+    {
+        var entries = new List<PendingEntry>();
+        foreach (var scope in audit.Scopes)
+        {
+            var records = scope.Records.ToList();
+            var own = records.Where(r => r.Force is null || r.Force == scope.Force).ToList();
+            var others = records.Where(r => r.Force is { } force && force != scope.Force).ToList();
+            entries.Add(Entry(scope.Caller, AccessKind.Consultation, operation, scope.Purpose, scope.Justification, own.Select(Logged)));
+            if (others.Count > 0)
+            {
+                entries.Add(Entry(scope.Caller, AccessKind.Disclosure, operation, scope.Purpose, scope.Justification, others.Select(Logged)));
+            }
+        }
+
+        if (audit.LogReads.Count == 0 && audit.Changes.Count == 0)
+        {
+            return entries;
+        }
+
+        // Only a signed-in caller gets this far; without one there is nobody to name, so nothing may be returned.
+        var who = caller ?? throw new InvalidOperationException("A request changed records or read the log without a caller to name in the access log.");
+        foreach (var read in audit.LogReads)
+        {
+            entries.Add(Entry(who, AccessKind.Consultation, operation, null, null,
+                read.Select(sequence => new LoggedRecord(LogEntryRecordType, sequence.ToString(CultureInfo.InvariantCulture), null))));
+        }
+
+        foreach (var kind in audit.Changes.GroupBy(c => c.Kind).OrderBy(g => g.Key))
+        {
+            entries.Add(Entry(who, kind.Key, operation, null, null, kind.Select(c => new LoggedRecord(c.Type, Id(c.Id), c.Force))));
+        }
+
+        return entries;
+    }
+
+    /// <summary>Appends the entries in one transaction under the append lock; returns them as stored.</summary>
+    public async Task<IReadOnlyList<AccessLogEntry>> AppendAsync(IReadOnlyList<PendingEntry> entries, CancellationToken cancellation)
+    {
+        if (entries.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await db.OpenConnectionAsync(cancellation);
+        await using var transaction = await connection.BeginTransactionAsync(cancellation);
+        await using (var take = new NpgsqlCommand("select pg_advisory_xact_lock($1)", connection, transaction))
+        {
+            take.Parameters.Add(new NpgsqlParameter<long> { TypedValue = AppendLock });
+            await take.ExecuteNonQueryAsync(cancellation);
+        }
+
+        // Read committed: this statement's snapshot is taken after the lock, so it sees the last append.
+        DateTimeOffset at;
+        long sequence;
+        string previous;
+        await using (var head = new NpgsqlCommand(
+            "select clock_timestamp(), h.sequence, h.hash from (select 1) one " +
+            "left join (select sequence, hash from ersou.access_log order by sequence desc limit 1) h on true", connection, transaction))
+        await using (var reader = await head.ExecuteReaderAsync(cancellation))
+        {
+            await reader.ReadAsync(cancellation);
+            at = reader.GetFieldValue<DateTimeOffset>(0);
+            sequence = reader.IsDBNull(1) ? 0 : reader.GetInt64(1);
+            previous = reader.IsDBNull(2) ? AccessLogChain.Genesis : reader.GetString(2);
+        }
+
+        var written = new List<AccessLogEntry>(entries.Count);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var pending in entries)
+        {
+            sequence++;
+            var entry = new AccessLogEntry(sequence, at, pending.Subject, pending.Force, pending.Roles, pending.ClientId, pending.Kind, pending.Operation,
+                pending.Purpose, pending.Justification, pending.Records, previous, "");
+            var stored = AccessLogChain.Stored(entry);
+            entry = entry with { Hash = AccessLogChain.Hash(stored) };
+            batch.BatchCommands.Add(InsertOf(stored, at, entry));
+            written.Add(entry);
+            previous = entry.Hash;
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellation);
+        await transaction.CommitAsync(cancellation);
+        return written;
+    }
+
+    private static NpgsqlBatchCommand InsertOf(StoredEntry stored, DateTimeOffset at, AccessLogEntry entry)
+    {
+        var insert = new NpgsqlBatchCommand(Insert);
+        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = stored.Sequence });
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        insert.Parameters.Add(Text(stored.Subject));
+        insert.Parameters.Add(Text(stored.Force));
+        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. stored.Roles], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        insert.Parameters.Add(Text(stored.ClientId));
+        insert.Parameters.Add(Text(stored.Kind));
+        insert.Parameters.Add(Text(stored.Operation));
+        insert.Parameters.Add(Text(stored.Purpose));
+        insert.Parameters.Add(Text(stored.Justification));
+        insert.Parameters.Add(new NpgsqlParameter { Value = AccessLogSchema.RecordsJson(entry.Records), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        insert.Parameters.Add(Text(stored.PreviousHash));
+        insert.Parameters.Add(Text(entry.Hash));
+        return insert;
+    }
+
+    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    private static PendingEntry Entry(Caller caller, AccessKind kind, string? operation, Purpose? purpose, string? justification, IEnumerable<LoggedRecord> records) => new(
+        caller.Subject,
+        caller.Force,
+        caller.Roles.Order(StringComparer.Ordinal).ToList(),
+        caller.ClientId,
+        kind,
+        operation,
+        purpose,
+        justification,
+        // One order for everyone: by type, then force, then id.
+        records.Distinct()
+            .OrderBy(r => r.Type, StringComparer.Ordinal)
+            .ThenBy(r => r.Force?.TenantId() ?? "", StringComparer.Ordinal)
+            .ThenBy(r => r.Id, StringComparer.Ordinal)
+            .ToList());
+
+    private static LoggedRecord Logged(AccessedRecord record) => new(record.Type, Id(record.Id), record.Force);
+
+    private static string Id(Guid id) => id.ToString("D");
+}
