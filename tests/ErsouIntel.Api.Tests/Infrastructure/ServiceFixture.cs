@@ -21,7 +21,7 @@ public class ServiceFixture : IAsyncLifetime
 {
     private WebApplication? app;
 
-    public HttpClient Http { get; private set; } = null!;
+    public HttpClient Http { get; protected set; } = null!;
 
     public string ConnectionString { get; private set; } = null!;
 
