@@ -137,7 +137,8 @@ public sealed class MutationType : ObjectGraphType
         if (result.CaseId is { } changed && result.Errors.Count == 0)
         {
             var audit = ctx.RequestServices!.GetRequiredService<RequestAudit>();
-            audit.Changed(result.Combined is not null ? AccessKind.Combination : AccessKind.Alteration, CaseQueries.RecordType, changed, caller.Force);
+            var kind = result.Combined is not null ? AccessKind.Combination : result.Opened ? AccessKind.Collection : AccessKind.Alteration;
+            audit.Changed(kind, CaseQueries.RecordType, changed, caller.Force);
             if (result.Combined is { } combined)
             {
                 audit.Changed(AccessKind.Combination, IncidentQueries.RecordType, combined.Id, combined.Force);

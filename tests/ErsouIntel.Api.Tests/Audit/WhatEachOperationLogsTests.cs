@@ -218,10 +218,10 @@ public sealed class WhatEachOperationLogsTests(ServiceFixture service) : IClassF
         var closed = await service.LoggedWhileAsync(async () => Accepted(await region.ClosesAsync(hertfordshire, caseId, reason)));
 
         var @case = new NamedRecord("Case", caseId, "HERTFORDSHIRE");
-        foreach (var (entries, operation) in new[] { (opened, "OpenCase"), (noted, "AddCaseNote"), (joined, "AddCaseMember"), (closed, "CloseCase") })
+        foreach (var (entries, operation, kind) in new[] { (opened, "OpenCase", "COLLECTION"), (noted, "AddCaseNote", "ALTERATION"), (joined, "AddCaseMember", "ALTERATION"), (closed, "CloseCase", "ALTERATION") })
         {
             var alteration = Assert.Single(entries);
-            Assert.Equal("ALTERATION", alteration.Kind);
+            Assert.Equal(kind, alteration.Kind);
             Assert.Equal(operation, alteration.Operation);
             Assert.Equal(hertfordshire.Subject, alteration.Subject);
             Assert.Equal([@case], alteration.Records);

@@ -12,7 +12,8 @@ namespace ErsouIntel.Api.Cases.Working;
 
 /// <summary>What a case change came to: the case as it now stands (when the caller may see it), or why not.</summary>
 /// <param name="Combined">The incident an attach joined to the case, for the access log's COMBINATION entry.</param>
-public sealed record CaseChange(Guid? CaseId, IReadOnlyList<UserError> Errors, IncidentFacts? Combined = null);
+/// <param name="Opened">True when the change created the case: a COLLECTION in the access log.</param>
+public sealed record CaseChange(Guid? CaseId, IReadOnlyList<UserError> Errors, IncidentFacts? Combined = null, bool Opened = false);
 
 /// <summary>
 /// <c>openCase</c>, <c>attachIncidentToCase</c>, <c>addCaseNote</c>, <c>addCaseMember</c>,
@@ -50,7 +51,7 @@ public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQuer
             await using var session = store.LightweightSession(opened.LeadForce.TenantId());
             session.Events.StartStream<Case>(id, [.. events]);
             await session.SaveChangesAsync(cancellation);
-            return new CaseChange(id, []);
+            return new CaseChange(id, [], Opened: true);
         }
         catch (Exception e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
