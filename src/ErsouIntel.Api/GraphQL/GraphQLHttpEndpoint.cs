@@ -122,6 +122,15 @@ public sealed partial class GraphQLHttpEndpoint(
             return;
         }
 
+        // The database was out of reach: a clear, retryable answer, and none of a half-done result.
+        if (result.Errors?.Any(e => e is global::GraphQL.Execution.UnhandledError && DatabaseUnreachable(e.InnerException)) == true)
+        {
+            response.Headers.RetryAfter = "5";
+            await WriteErrorAsync(http, mediaType, StatusCodes.Status503ServiceUnavailable,
+                "The service cannot reach its database just now. Send the request again shortly: resending is safe.", ErrorCodes.Internal);
+            return;
+        }
+
         // With graphql-response+json a request that never executed (validation or variable
         // errors) is a client error; with application/json every well-formed request is 200.
         response.StatusCode = mediaType == GraphQLResponseJson && !result.Executed
@@ -129,6 +138,20 @@ public sealed partial class GraphQLHttpEndpoint(
             : StatusCodes.Status200OK;
         response.ContentType = mediaType + "; charset=utf-8";
         await serializer.WriteAsync(response.Body, result, http.RequestAborted);
+    }
+
+    /// <summary>Connection failures and timeouts talking to PostgreSQL, wrapped however deep (Marten wraps Npgsql's).</summary>
+    private static bool DatabaseUnreachable(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is Npgsql.NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Chooses the response media type from the Accept header, or null when nothing acceptable is asked for.</summary>

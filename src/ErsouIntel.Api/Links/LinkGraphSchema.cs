@@ -107,6 +107,15 @@ public static class LinkGraphSchema
         matchIncidents.Indexes.Add(new IndexDefinition("li_match_incidents_incident") { Columns = ["incident_id"] });
         yield return matchIncidents;
 
+        var deadLetters = new Table(Name("li_dead_letters"));
+        deadLetters.AddColumn<long>("id").AsPrimaryKey().BigAutoIncrement();
+        deadLetters.AddColumn<Guid>("incident_id").NotNull();
+        deadLetters.AddColumn<string>("operation").NotNull();
+        deadLetters.AddColumn<string>("error").NotNull();
+        deadLetters.AddColumn("payload", "jsonb").AllowNulls();
+        deadLetters.AddColumn("set_aside_at", "timestamptz").NotNull().DefaultValueByString("now()");
+        yield return deadLetters;
+
         foreach (var function in Functions)
         {
             yield return Function.ForSql(function);
@@ -202,7 +211,7 @@ public static class LinkGraphSchema
         $$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_apply_incident(doc jsonb) RETURNS void LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_apply_incident_unsafe(doc jsonb) RETURNS void LANGUAGE plpgsql AS $$
         DECLARE
           v_id uuid := (doc->>'id')::uuid;
           v_at timestamptz := (doc->>'recordedAt')::timestamptz;
@@ -268,7 +277,7 @@ public static class LinkGraphSchema
         $$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_retract_incident(p_id uuid, p_version int, p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_retract_incident_unsafe(p_id uuid, p_version int, p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
         DECLARE
           v_old uuid[];
         BEGIN
@@ -277,6 +286,33 @@ public static class LinkGraphSchema
           DELETE FROM ersou.li_links WHERE incident_id = p_id;
           DELETE FROM ersou.li_match_incidents WHERE incident_id = p_id;
           PERFORM ersou.li_refresh_match(e, p_at) FROM unnest(coalesce(v_old, '{}')) e;
+        END;
+        $$;
+        """,
+        """
+        CREATE OR REPLACE FUNCTION ersou.li_apply_incident(doc jsonb) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM ersou.li_apply_incident_unsafe(doc);
+        EXCEPTION
+          -- Races and cancellations are not poison: the writer retries them.
+          WHEN deadlock_detected OR serialization_failure OR lock_not_available OR query_canceled THEN RAISE;
+          WHEN OTHERS THEN
+          -- A poison event: its partial graph work is rolled back to this block, the event itself is
+          -- kept, and it is set aside for an operator instead of stopping every later push.
+          INSERT INTO ersou.li_dead_letters(incident_id, operation, error, payload)
+          VALUES ((doc->>'id')::uuid, 'apply', SQLSTATE || ': ' || SQLERRM, doc);
+        END;
+        $$;
+        """,
+        """
+        CREATE OR REPLACE FUNCTION ersou.li_retract_incident(p_id uuid, p_version int, p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM ersou.li_retract_incident_unsafe(p_id, p_version, p_at);
+        EXCEPTION
+          WHEN deadlock_detected OR serialization_failure OR lock_not_available OR query_canceled THEN RAISE;
+          WHEN OTHERS THEN
+          INSERT INTO ersou.li_dead_letters(incident_id, operation, error, payload)
+          VALUES (p_id, 'retract', SQLSTATE || ': ' || SQLERRM, jsonb_build_object('version', p_version, 'at', p_at));
         END;
         $$;
         """,

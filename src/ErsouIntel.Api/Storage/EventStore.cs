@@ -18,7 +18,17 @@ public static class EventStore
 
     public static IServiceCollection AddEventStore(this IServiceCollection services, string connectionString, bool applySchemaOnStartup)
     {
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.AddSingleton(_ =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            // Fail fast when the database is away (Npgsql waits 15 s by default): callers get a 503 and retry.
+            if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.ConnectionStringBuilder.Timeout = 5;
+            }
+
+            return builder.Build();
+        });
 
         var marten = services.AddMarten(options =>
             {

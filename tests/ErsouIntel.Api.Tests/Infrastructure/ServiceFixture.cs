@@ -46,7 +46,7 @@ public class ServiceFixture : IAsyncLifetime
     /// <summary>The starting state of the fixture, written through the service's own API.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Http?.Dispose();
         if (app is not null)
