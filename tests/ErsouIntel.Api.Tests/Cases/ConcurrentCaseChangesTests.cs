@@ -45,6 +45,28 @@ public sealed class ConcurrentCaseChangesTests(ServiceFixture service) : IClassF
     }
 
     [Fact]
+    public async Task Ten_attaches_and_ten_notes_at_once_are_all_applied_and_none_is_lost()
+    {
+        var caseId = await region.OpensCaseAsync(investigator, Unique("SF-CASE"));
+        var version = await region.VersionAsync(investigator, caseId);
+        var incidents = new List<string>();
+        for (var i = 0; i < Writers / 2; i++)
+        {
+            incidents.Add(await region.ReportedAsync(Force.Suffolk, AnIncident.Courier(Unique("SF-MIX"))));
+        }
+
+        var attaches = incidents.Select(id => region.AttachesAsync(Investigator(Force.Suffolk), caseId, id));
+        var notes = Enumerable.Range(1, Writers / 2).Select(i => region.AddsNoteAsync(Investigator(Force.Suffolk), caseId, Unique($"Mixed note {i}")));
+        var payloads = await Task.WhenAll(attaches.Concat(notes));
+
+        Assert.All(payloads, p => Assert.Equal("applied", Outcome(p)));
+        Assert.Equal(version + Writers, await region.VersionAsync(investigator, caseId));
+        var timeline = await region.TimelineAsync(investigator, caseId);
+        Assert.Equal(Writers / 2, timeline.Count(e => Kind(e) == "INCIDENT_ATTACHED"));
+        Assert.Equal(Writers / 2, timeline.Count(e => Kind(e) == "NOTE_ADDED"));
+    }
+
+    [Fact]
     public async Task Of_twenty_cases_opened_at_once_with_one_reference_exactly_one_is_opened_and_the_rest_get_DUPLICATE_REFERENCE()
     {
         var reference = Unique("SF-CASE");
