@@ -112,13 +112,15 @@ public sealed class MutationType : ObjectGraphType
     private static async Task<IReadOnlyList<ReportIncidentPayload>> ReportAsync(IResolveFieldContext ctx, IReadOnlyList<IncidentReport> reports)
     {
         var (caller, force) = Authorize.ForceSystem(ctx);
-        var results = await ctx.RequestServices!.GetRequiredService<IncidentReporting>().ReportAsync(force, caller.Actor, reports, ctx.CancellationToken);
         var audit = ctx.RequestServices!.GetRequiredService<RequestAudit>();
-        foreach (var result in results.Where(r => r.IncidentId is not null && r.Errors.Count == 0))
+        var results = await ctx.RequestServices!.GetRequiredService<IncidentReporting>().ReportAsync(force, caller.Actor, reports, ctx.CancellationToken, committed: result =>
         {
-            // A push received again unchanged is still a collection of that record by this caller.
-            audit.Changed(result.Outcome == ReportOutcome.Amended ? AccessKind.Alteration : AccessKind.Collection, IncidentQueries.RecordType, result.IncidentId!.Value, force);
-        }
+            // Noted as each commits: a push received again unchanged is still a collection of that record by this caller.
+            if (result.IncidentId is not null && result.Errors.Count == 0)
+            {
+                audit.Changed(result.Outcome == ReportOutcome.Amended ? AccessKind.Alteration : AccessKind.Collection, IncidentQueries.RecordType, result.IncidentId.Value, force);
+            }
+        });
 
         var rows = await IncidentRow.LoadAsync(Db(ctx), results.Where(r => r.Errors.Count == 0).Select(r => r.IncidentId!.Value).ToHashSet(), ctx.CancellationToken);
         // A force system sees what it wrote, and nothing of other forces through it.

@@ -158,6 +158,8 @@ public static class LinkGraphSchema
           v_forces text[];
           v_match uuid := md5('MATCH|' || p_entity::text)::uuid;
         BEGIN
+          -- For an entity an incident no longer carries (retracted, or amended away): forces may shrink,
+          -- so they are recomputed and set exactly.
           SELECT array_agg(DISTINCT i.force ORDER BY i.force) INTO v_forces
             FROM ersou.li_links l JOIN ersou.li_incidents i ON i.id = l.incident_id
            WHERE l.entity_id = p_entity;
@@ -166,15 +168,46 @@ public static class LinkGraphSchema
             DELETE FROM ersou.li_matches WHERE id = v_match;
             RETURN;
           END IF;
-          INSERT INTO ersou.li_matches(id, kind, key, entity_id, case_id, detected_at, updated_at, forces)
-          SELECT v_match, e.kind, e.key, e.id, NULL, p_at, p_at, v_forces FROM ersou.li_entities e WHERE e.id = p_entity
-          ON CONFLICT (id) DO UPDATE SET forces = excluded.forces, updated_at = excluded.updated_at
-            WHERE ersou.li_matches.forces IS DISTINCT FROM excluded.forces;
+          UPDATE ersou.li_matches SET forces = v_forces, updated_at = p_at WHERE id = v_match AND forces IS DISTINCT FROM v_forces;
           DELETE FROM ersou.li_match_incidents m WHERE m.match_id = v_match
              AND NOT EXISTS (SELECT 1 FROM ersou.li_links l WHERE l.entity_id = p_entity AND l.incident_id = m.incident_id);
-          INSERT INTO ersou.li_match_incidents(match_id, incident_id)
-          SELECT DISTINCT v_match, l.incident_id FROM ersou.li_links l WHERE l.entity_id = p_entity
-          ON CONFLICT DO NOTHING;
+        END;
+        $$;
+        """,
+        """
+        CREATE OR REPLACE FUNCTION ersou.li_grow_match(p_entity uuid, p_incident uuid, p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        DECLARE
+          v_forces text[];
+          v_stored text[];
+          v_match uuid := md5('MATCH|' || p_entity::text)::uuid;
+        BEGIN
+          -- For an entity an incident now carries: forces only grow. Concurrent writers each add what
+          -- they see and the row keeps the union, so no writer's force is lost; and a row that already
+          -- holds every force is not touched (no lock, no deadlock on busy entities).
+          SELECT array_agg(DISTINCT i.force ORDER BY i.force) INTO v_forces
+            FROM ersou.li_links l JOIN ersou.li_incidents i ON i.id = l.incident_id
+           WHERE l.entity_id = p_entity;
+          SELECT forces INTO v_stored FROM ersou.li_matches WHERE id = v_match;
+          IF v_stored IS NULL THEN
+            IF coalesce(array_length(v_forces, 1), 0) < 2 THEN
+              RETURN;
+            END IF;
+            INSERT INTO ersou.li_matches(id, kind, key, entity_id, case_id, detected_at, updated_at, forces)
+            SELECT v_match, e.kind, e.key, e.id, NULL, p_at, p_at, v_forces FROM ersou.li_entities e WHERE e.id = p_entity
+            ON CONFLICT (id) DO UPDATE
+              SET forces = ARRAY(SELECT DISTINCT f FROM unnest(ersou.li_matches.forces || excluded.forces) f ORDER BY f),
+                  updated_at = excluded.updated_at;
+            INSERT INTO ersou.li_match_incidents(match_id, incident_id)
+            SELECT DISTINCT v_match, l.incident_id FROM ersou.li_links l WHERE l.entity_id = p_entity
+            ON CONFLICT DO NOTHING;
+            RETURN;
+          END IF;
+          IF NOT (v_forces <@ v_stored) THEN
+            UPDATE ersou.li_matches
+               SET forces = ARRAY(SELECT DISTINCT f FROM unnest(forces || v_forces) f ORDER BY f), updated_at = p_at
+             WHERE id = v_match;
+          END IF;
+          INSERT INTO ersou.li_match_incidents(match_id, incident_id) VALUES (v_match, p_incident) ON CONFLICT DO NOTHING;
         END;
         $$;
         """,
@@ -186,7 +219,7 @@ public static class LinkGraphSchema
           v_match uuid;
         BEGIN
           FOR r IN SELECT DISTINCT l.entity_id FROM ersou.li_links l WHERE l.incident_id = p_incident LOOP
-            PERFORM ersou.li_refresh_match(r.entity_id, p_at);
+            PERFORM ersou.li_grow_match(r.entity_id, p_incident, p_at);
             -- A new incident that carries an entity already on an open case.
             FOR c IN SELECT DISTINCT ci.case_id
                        FROM ersou.li_links l

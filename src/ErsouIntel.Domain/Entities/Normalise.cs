@@ -73,9 +73,9 @@ public static partial class Normalise
         return $"{year}/{(number.Length == 0 ? "0" : number)}{match.Groups["check"].Value}";
     }
 
-    [GeneratedRegex("^[A-Z0-9]{2,8}$")]
+    [GeneratedRegex(@"^[A-Z0-9]{2,8}\z")]
     private static partial Regex RegistrationPattern();
 
-    [GeneratedRegex(@"^(?<year>\d{2}|\d{4})\s*/\s*(?<number>\d{1,7})\s*(?<check>[A-Z])$")]
+    [GeneratedRegex(@"^(?<year>[0-9]{2}|[0-9]{4})\s*/\s*(?<number>[0-9]{1,7})\s*(?<check>[A-Z])\z")]
     private static partial Regex PncPattern();
 }

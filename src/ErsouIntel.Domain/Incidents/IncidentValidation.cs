@@ -25,7 +25,7 @@ public static partial class IncidentValidation
         {
             errors.Add(UserError.At(UserErrorCodes.OutOfRange, "occurredAt is in the future.", "occurredAt"));
         }
-        else if (report.OccurredAt.Year < 1950)
+        else if (report.OccurredAt.UtcDateTime.Year < 1950)
         {
             errors.Add(UserError.At(UserErrorCodes.OutOfRange, "occurredAt is before 1950.", "occurredAt"));
         }
@@ -292,13 +292,13 @@ public static partial class IncidentValidation
         return pnc;
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9/_\-.:#]*$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9/_\-.:#]*\z")]
     private static partial Regex ForceReferencePattern();
 
-    [GeneratedRegex(@"^[A-Z]{1,2}[0-9][A-Z0-9]?$")]
+    [GeneratedRegex(@"^[A-Z]{1,2}[0-9][A-Z0-9]?\z")]
     private static partial Regex PostcodeDistrictPattern();
 
-    [GeneratedRegex(@"^(\d{1,3}-\d{1,3}|\d{1,3}\+)$")]
+    [GeneratedRegex(@"^([0-9]{1,3}-[0-9]{1,3}|[0-9]{1,3}\+)\z")]
     private static partial Regex AgeBandPattern();
 }
 

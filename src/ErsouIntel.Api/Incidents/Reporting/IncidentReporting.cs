@@ -22,7 +22,9 @@ public sealed partial class IncidentReporting(IDocumentStore store, NpgsqlDataSo
     public const int MaxBatch = 500;
     private const int Attempts = 5;
 
-    public async Task<IReadOnlyList<ReportResult>> ReportAsync(Force force, Actor actor, IReadOnlyList<IncidentReport> reports, CancellationToken cancellation)
+    /// <param name="committed">Told of each result the moment its transaction commits, so that what was stored is
+    /// logged even when the request is cut short (a timeout) before the whole batch is answered.</param>
+    public async Task<IReadOnlyList<ReportResult>> ReportAsync(Force force, Actor actor, IReadOnlyList<IncidentReport> reports, CancellationToken cancellation, Action<ReportResult>? committed = null)
     {
         var now = clock.GetUtcNow();
         var results = new ReportResult?[reports.Count];
@@ -44,17 +46,26 @@ public sealed partial class IncidentReporting(IDocumentStore store, NpgsqlDataSo
         var firsts = commands.GroupBy(c => c.Command.ForceReference, StringComparer.Ordinal).Select(g => g.First()).ToList();
         var repeats = commands.Except(firsts).ToList();
 
-        if (!await TryWriteTogetherAsync(force, firsts, results, cancellation))
+        if (await TryWriteTogetherAsync(force, firsts, results, cancellation))
+        {
+            foreach (var item in firsts)
+            {
+                committed?.Invoke(results[item.Index]!);
+            }
+        }
+        else
         {
             foreach (var item in firsts)
             {
                 results[item.Index] = await WriteAloneAsync(force, item.Command, cancellation);
+                committed?.Invoke(results[item.Index]!);
             }
         }
 
         foreach (var item in repeats)
         {
             results[item.Index] = await WriteAloneAsync(force, item.Command, cancellation);
+            committed?.Invoke(results[item.Index]!);
         }
 
         return results!;
