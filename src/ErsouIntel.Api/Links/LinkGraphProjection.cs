@@ -19,6 +19,7 @@ public sealed class LinkGraphProjection : IProjection
 {
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
+        CreateNodesInOrder(operations, events);
         foreach (var @event in events)
         {
             switch (@event.Data)
@@ -56,6 +57,38 @@ public sealed class LinkGraphProjection : IProjection
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Creates every graph node a batch will link, first and in one global order (kind, key):
+    /// concurrent batches that share numbers, cars or people then wait for each other in the same
+    /// order instead of deadlocking on each other's new rows.
+    /// </summary>
+    private static void CreateNodesInOrder(IDocumentOperations operations, IReadOnlyList<IEvent> events)
+    {
+        var details = events.Select(e => e.Data switch { IncidentReported r => r.Details, IncidentAmended a => a.Details, _ => null }).OfType<IncidentDetails>().ToList();
+        if (details.Count == 0)
+        {
+            return;
+        }
+
+        var keyed = details.SelectMany(d => d.PhoneNumbers.Select(p => ("PHONE", p.E164)).Concat(d.VehicleRegistrations.Select(r => ("VEHICLE", r))))
+            .Where(n => n.Item2 is not null).Distinct().OrderBy(n => n.Item1, StringComparer.Ordinal).ThenBy(n => n.Item2, StringComparer.Ordinal).ToList();
+        var people = details.SelectMany(d => d.Couriers.SelectMany(c => c.IdentityKeys.Select(k => ("COURIER", k))).Concat(d.Suspects.SelectMany(s => s.IdentityKeys.Select(k => ("SUSPECT", k)))))
+            .Distinct().OrderBy(n => n.Item1, StringComparer.Ordinal).ThenBy(n => n.Item2, StringComparer.Ordinal).ToList();
+        if (keyed.Count > 0)
+        {
+            operations.QueueSqlCommand(
+                "select ersou.li_keyed_entity(k.kind, k.key) from unnest(?::text[], ?::text[]) with ordinality as k(kind, key, n) order by k.n",
+                keyed.Select(n => n.Item1).ToArray(), keyed.Select(n => n.Item2).ToArray());
+        }
+
+        if (people.Count > 0)
+        {
+            operations.QueueSqlCommand(
+                "select ersou.li_person_node(k.kind, k.key) from unnest(?::text[], ?::text[]) with ordinality as k(kind, key, n) order by k.n",
+                people.Select(n => n.Item1).ToArray(), people.Select(n => n.Item2).ToArray());
+        }
     }
 
     private static void Touch(IDocumentOperations operations, Guid caseId, IEvent @event) =>

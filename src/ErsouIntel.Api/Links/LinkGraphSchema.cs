@@ -189,6 +189,15 @@ public static class LinkGraphSchema
            WHERE l.entity_id = p_entity;
           SELECT forces INTO v_stored FROM ersou.li_matches WHERE id = v_match;
           IF v_stored IS NULL THEN
+            -- No match yet: two writers could each see too few forces to make one, or make one that
+            -- misses the other's incident. One at a time per entity, each seeing what the other committed.
+            PERFORM pg_advisory_xact_lock(hashtextextended(p_entity::text, 6205));
+            SELECT array_agg(DISTINCT i.force ORDER BY i.force) INTO v_forces
+              FROM ersou.li_links l JOIN ersou.li_incidents i ON i.id = l.incident_id
+             WHERE l.entity_id = p_entity;
+            SELECT forces INTO v_stored FROM ersou.li_matches WHERE id = v_match;
+          END IF;
+          IF v_stored IS NULL THEN
             IF coalesce(array_length(v_forces, 1), 0) < 2 THEN
               RETURN;
             END IF;
@@ -218,7 +227,7 @@ public static class LinkGraphSchema
           c record;
           v_match uuid;
         BEGIN
-          FOR r IN SELECT DISTINCT l.entity_id FROM ersou.li_links l WHERE l.incident_id = p_incident LOOP
+          FOR r IN SELECT DISTINCT l.entity_id FROM ersou.li_links l WHERE l.incident_id = p_incident ORDER BY l.entity_id LOOP
             PERFORM ersou.li_grow_match(r.entity_id, p_incident, p_at);
             -- A new incident that carries an entity already on an open case.
             FOR c IN SELECT DISTINCT ci.case_id
