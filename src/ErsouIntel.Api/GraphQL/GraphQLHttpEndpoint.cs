@@ -4,6 +4,7 @@ using ErsouIntel.Api.Audit.Writing;
 using ErsouIntel.Api.Identity;
 using GraphQL;
 using GraphQL.Types;
+using GraphQL.Validation.Errors.Custom;
 using GraphQLParser.AST;
 using GraphQLParser.Exceptions;
 using Microsoft.Extensions.Options;
@@ -58,7 +59,14 @@ public sealed partial class GraphQLHttpEndpoint(
         var limit = limits.Value;
         if (parameters!.Query.Length > limit.MaxDocumentLength)
         {
-            await WriteGraphQLErrorAsync(http, mediaType, $"The document is longer than {limit.MaxDocumentLength} characters.", "QUERY_TOO_COMPLEX");
+            await WriteGraphQLErrorAsync(http, mediaType, $"The document is longer than {limit.MaxDocumentLength} characters.", ErrorCodes.QueryTooComplex);
+            return;
+        }
+
+        // A name longer than any document can name no operation in it; refused before graphql-dotnet echoes it back.
+        if (parameters.OperationName?.Length > limit.MaxDocumentLength)
+        {
+            await WriteGraphQLErrorAsync(http, mediaType, $"The operation name is longer than {limit.MaxDocumentLength} characters.", ErrorCodes.QueryTooComplex);
             return;
         }
 
@@ -67,9 +75,20 @@ public sealed partial class GraphQLHttpEndpoint(
         {
             document = GraphQLParser.Parser.Parse(parameters.Query, new GraphQLParser.ParserOptions { MaxDepth = limit.MaxParserDepth });
         }
+        catch (GraphQLMaxDepthExceededException)
+        {
+            await WriteGraphQLErrorAsync(http, mediaType, $"The document nests deeper than {limit.MaxParserDepth} levels.", ErrorCodes.QueryTooComplex);
+            return;
+        }
         catch (GraphQLParserException e)
         {
             await WriteGraphQLErrorAsync(http, mediaType, $"The document could not be parsed: {e.Description} (line {e.Location.Line}, column {e.Location.Column}).", "GRAPHQL_PARSE_FAILED");
+            return;
+        }
+
+        if (limit.Exceeded(document) is { } exceeded)
+        {
+            await WriteGraphQLErrorAsync(http, mediaType, exceeded, ErrorCodes.QueryTooComplex);
             return;
         }
 
@@ -122,13 +141,23 @@ public sealed partial class GraphQLHttpEndpoint(
             return;
         }
 
-        // The database was out of reach: a clear, retryable answer, and none of a half-done result.
-        if (result.Errors?.Any(e => e is global::GraphQL.Execution.UnhandledError && DatabaseUnreachable(e.InnerException)) == true)
+        // The database was out of reach, or the request ran out of time: a clear, retryable answer,
+        // and none of a half-done result (what did commit was logged above and answers UNCHANGED to the resend).
+        if (result.Errors?.Any(e => (e is global::GraphQL.Execution.UnhandledError && DatabaseUnreachable(e.InnerException)) || e.Code == "TIMEOUT") == true)
         {
             response.Headers.RetryAfter = "5";
             await WriteErrorAsync(http, mediaType, StatusCodes.Status503ServiceUnavailable,
                 "The service cannot reach its database just now. Send the request again shortly: resending is safe.", ErrorCodes.Internal);
             return;
+        }
+
+        foreach (var error in result.Errors ?? [])
+        {
+            // graphql-dotnet's analyser names its refusals COMPLEXITY; the contract's code for any limit is QUERY_TOO_COMPLEX.
+            if (error is ComplexityError)
+            {
+                error.Code = ErrorCodes.QueryTooComplex;
+            }
         }
 
         // With graphql-response+json a request that never executed (validation or variable
@@ -286,15 +315,26 @@ public sealed partial class GraphQLHttpEndpoint(
         // Read at most one byte past the limit, whatever Content-Length said (or did not say).
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellation)) > 0)
+        try
         {
-            if (buffer.Length + read > limits.MaxRequestBytes)
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellation)) > 0)
             {
-                return (null, TooLarge(limits));
-            }
+                if (buffer.Length + read > limits.MaxRequestBytes)
+                {
+                    return (null, TooLarge(limits));
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own limits (Kestrel:Limits): a body over MaxRequestBodySize, or one arriving
+            // slower than MinRequestBodyDataRate. Kestrel closes the connection after this answer.
+            return (null, e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? TooLarge(limits)
+                : new Problem(e.StatusCode, "The request body could not be read: " + e.Message));
         }
 
         if (buffer.Length == 0)
@@ -341,6 +381,11 @@ public sealed partial class GraphQLHttpEndpoint(
         catch (JsonException e)
         {
             return (null, new Problem(StatusCodes.Status400BadRequest, $"The request body is not valid JSON: {e.Message}"));
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json accepts "\ud800" while checking the syntax, and refuses it only when the string is read.
+            return (null, new Problem(StatusCodes.Status400BadRequest, "The request body holds a string that is not Unicode text (an unpaired surrogate escape such as \\ud800)."));
         }
     }
 

@@ -15,6 +15,7 @@ public static class ErsouIntelHost
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
+        builder.WebHost.ConfigureKestrel((context, kestrel) => ApplyLimits(kestrel.Limits, context.Configuration));
 
         var connectionString = await DevelopmentDatabase.ResolveAsync(builder.Configuration, Console.Out);
         var applySchema = builder.Configuration.GetValue<bool?>("Storage:ApplySchemaOnStartup") ?? builder.Environment.IsDevelopment();
@@ -48,5 +49,29 @@ public static class ErsouIntelHost
         app.MapLoginPage();
         app.MapErsouGraphQL();
         return app;
+    }
+
+    /// <summary>
+    /// Kestrel's limits from section <c>Kestrel:Limits</c>, against slow and oversized clients: a
+    /// body trickled in (slow loris) is cut off by <c>MinRequestBodyDataRate</c>, headers trickled
+    /// in by <c>RequestHeadersTimeout</c>, a reader that will not read by <c>MinResponseDataRate</c>,
+    /// and no body is taken past <c>GraphQL:MaxRequestBytes</c> unless configured otherwise.
+    /// </summary>
+    private static void ApplyLimits(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerLimits limits, IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Kestrel:Limits");
+        var graphQL = configuration.GetSection(GraphQLLimits.Section).Get<GraphQLLimits>() ?? new GraphQLLimits();
+        limits.MaxRequestBodySize = section.GetValue<long?>("MaxRequestBodySize") ?? graphQL.MaxRequestBytes;
+        limits.RequestHeadersTimeout = section.GetValue<TimeSpan?>("RequestHeadersTimeout") ?? TimeSpan.FromSeconds(15);
+        limits.KeepAliveTimeout = section.GetValue<TimeSpan?>("KeepAliveTimeout") ?? TimeSpan.FromSeconds(120);
+        limits.MaxRequestHeadersTotalSize = section.GetValue<int?>("MaxRequestHeadersTotalSize") ?? 32 * 1024;
+        limits.MaxConcurrentConnections = section.GetValue<long?>("MaxConcurrentConnections");
+        limits.MinRequestBodyDataRate = Rate(section.GetSection("MinRequestBodyDataRate"));
+        limits.MinResponseDataRate = Rate(section.GetSection("MinResponseDataRate"));
+
+        // Kestrel's defaults, 240 bytes a second averaged after a grace period of 5 seconds.
+        static Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate Rate(IConfigurationSection rate) => new(
+            rate.GetValue<double?>("BytesPerSecond") ?? 240,
+            rate.GetValue<TimeSpan?>("GracePeriod") ?? TimeSpan.FromSeconds(5));
     }
 }
