@@ -38,13 +38,7 @@ public sealed class MatchQueries(NpgsqlDataSource db)
         {
             while (await reader.ReadAsync(cancellation))
             {
-                var kind = reader.GetString(2) switch
-                {
-                    "PHONE" => MatchKind.PhoneNumber,
-                    "VEHICLE" => MatchKind.Vehicle,
-                    "SUSPECT" => MatchKind.Suspect,
-                    _ => MatchKind.Courier,
-                };
+                var kind = KindOf(reader.GetString(2));
                 var key = kind is MatchKind.PhoneNumber or MatchKind.Vehicle ? reader.GetString(3) : reader.GetGuid(4).ToString();
                 rows.Add((reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), kind, key,
                     reader.GetFieldValue<string[]>(5).Select(Domain.Forces.FromTenantId).ToArray(), reader.IsDBNull(6) ? null : reader.GetGuid(6)));
@@ -71,12 +65,21 @@ public sealed class MatchQueries(NpgsqlDataSource db)
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation))
         {
-            var kind = reader.GetString(1) switch { "PHONE" => MatchKind.PhoneNumber, "VEHICLE" => MatchKind.Vehicle, "SUSPECT" => MatchKind.Suspect, _ => MatchKind.Courier };
+            var kind = KindOf(reader.GetString(1));
             found.Add((reader.GetFieldValue<DateTimeOffset>(0), kind, reader.GetFieldValue<string[]>(2).Select(Domain.Forces.FromTenantId).ToList()));
         }
 
         return found;
     }
+
+    /// <summary>The kind of the entity a match is about, from the read model's node kinds.</summary>
+    private static MatchKind KindOf(string nodeKind) => nodeKind switch
+    {
+        "PHONE" => MatchKind.PhoneNumber,
+        "VEHICLE" => MatchKind.Vehicle,
+        "SUSPECT" => MatchKind.Suspect,
+        _ => MatchKind.Courier,
+    };
 
     private async Task<Dictionary<Guid, IReadOnlyList<RecordPointer>>> PointersAsync(Viewer viewer, Guid[] matchIds, CancellationToken cancellation)
     {
