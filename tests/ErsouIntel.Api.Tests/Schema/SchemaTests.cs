@@ -11,12 +11,6 @@ namespace ErsouIntel.Api.Tests.Schema;
 /// <summary>The served schema is the one in review (<c>schema/ersou-intel.graphql</c>) and keeps the contract's names.</summary>
 public sealed class SchemaTests(ServiceFixture service) : IClassFixture<ServiceFixture>
 {
-    /// <summary>
-    /// Contract names not served yet, each waiting on the issue that builds it. The list may only
-    /// shrink: a name served while still listed fails the test too, so it is crossed off.
-    /// </summary>
-    private static readonly HashSet<string> NotYetServed = [];
-
     private static readonly string Root = RepositoryRoot.Find() ?? throw new InvalidOperationException("Repository root not found.");
 
     [Fact]
@@ -49,17 +43,8 @@ public sealed class SchemaTests(ServiceFixture service) : IClassFixture<ServiceF
             var served = schema.AllTypes[name];
             if (served is null)
             {
-                if (!NotYetServed.Contains(name))
-                {
-                    problems.Add($"type {name} is missing");
-                }
-
+                problems.Add($"type {name} is missing");
                 continue;
-            }
-
-            if (NotYetServed.Contains(name))
-            {
-                problems.Add($"type {name} is served now: cross it off NotYetServed");
             }
 
             switch (definition)
@@ -107,17 +92,8 @@ public sealed class SchemaTests(ServiceFixture service) : IClassFixture<ServiceF
             var match = served.GetField(name);
             if (match is null)
             {
-                if (!NotYetServed.Contains($"{typeName}.{name}"))
-                {
-                    problems.Add($"field {typeName}.{name} is missing");
-                }
-
+                problems.Add($"field {typeName}.{name} is missing");
                 continue;
-            }
-
-            if (NotYetServed.Contains($"{typeName}.{name}"))
-            {
-                problems.Add($"field {typeName}.{name} is served now: cross it off NotYetServed");
             }
 
             if (match.ResolvedType!.ToString() != Sdl(field.Type))
