@@ -18,17 +18,9 @@ public static class EventStore
 
     public static IServiceCollection AddEventStore(this IServiceCollection services, string connectionString, bool applySchemaOnStartup)
     {
-        services.AddSingleton(_ =>
-        {
-            var builder = new NpgsqlDataSourceBuilder(connectionString);
-            // Fail fast when the database is away (Npgsql waits 15 s by default): callers get a 503 and retry.
-            if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
-            {
-                builder.ConnectionStringBuilder.Timeout = 5;
-            }
-
-            return builder.Build();
-        });
+        // Npgsql's connect timeout (15 s unless the connection string says otherwise) also bounds the wait
+        // for a pooled connection, so it is left alone: a stopped server refuses at once anyway.
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
 
         var marten = services.AddMarten(options =>
             {
