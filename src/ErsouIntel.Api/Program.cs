@@ -1,12 +1,19 @@
 using ErsouIntel.Api.Hosting;
 using ErsouIntel.Api.Identity;
+using ErsouIntel.Api.Incidents.Importing;
 using JasperFx;
 
-var app = await ErsouIntelHost.BuildAsync(args.Length > 0 && args[0] == "admin" ? [] : args);
-if (args.Length > 0 && args[0] == "admin")
+// `admin ...` and `import ...` are the service's own commands; anything else goes to JasperFx's (db-apply, db-assert, ...).
+var command = args.Length > 0 && args[0] is "admin" or "import" ? args[0] : null;
+var app = await ErsouIntelHost.BuildAsync(command is null ? args : []);
+switch (command)
 {
-    // `admin ...`: the contract's command line for clients and users (README, docs/security.md).
-    return await AdminCommands.RunAsync(app.Services, args[1..], Console.In, Console.Out, Console.Error);
+    case "admin":
+        // The contract's command line for clients and users (README, docs/security.md).
+        return await AdminCommands.RunAsync(app.Services, args[1..], Console.In, Console.Out, Console.Error);
+    case "import":
+        // A historical load in bulk (docs/performance.md).
+        return await ImportCommand.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
 }
 
 // With no arguments this runs the service; `dotnet run -- help` lists the operator commands (db-apply, db-assert, ...).

@@ -94,7 +94,7 @@ public sealed class LinkGraphProjection : IProjection
     private static void Touch(IDocumentOperations operations, Guid caseId, IEvent @event) =>
         operations.QueueSqlCommand("update ersou.li_cases set version = ? where id = ?", (int)@event.Version, caseId);
 
-    private static string Payload(Guid id, Force force, string? forceReference, IncidentDetails details, long version, DateTimeOffset recordedAt) =>
+    internal static string Payload(Guid id, Force force, string? forceReference, IncidentDetails details, long version, DateTimeOffset recordedAt) =>
         JsonSerializer.Serialize(
             new
             {

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using ErsouIntel.Api.Links;
+using Marten;
+using Npgsql;
+using Spectre.Console;
+
+namespace ErsouIntel.Api.Incidents.Importing;
+
+/// <summary>
+/// <c>import --file FILE</c> on the service's executable: a historical load of incidents
+/// (<see cref="BulkImport"/>), read in batches, with live progress (rate and time left) on a
+/// terminal and a progress line every few seconds otherwise. Refused lines are listed by line
+/// number with a code and reason (never their content) and do not stop the rest.
+/// </summary>
+public static class ImportCommand
+{
+    public const string Usage = """
+        import --file FILE [--operator NAME] [--batch 20000]
+            FILE: one JSON object per line, {"force":"ESSEX","input":{...ReportIncidentInput...}} (docs/performance.md)
+            NAME: who is loading, for the access log (default: the account running the command)
+        """;
+
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error, CancellationToken cancellation = default)
+    {
+        string file;
+        string operatorName;
+        int batch;
+        try
+        {
+            var options = Options(args);
+            file = options.TryGetValue("file", out var f) ? f : throw new ArgumentException("--file is required.");
+            operatorName = options.GetValueOrDefault("operator") ?? Environment.UserName;
+            batch = options.TryGetValue("batch", out var b) ? int.Parse(b, NumberStyles.None, CultureInfo.InvariantCulture) : 20_000;
+            if (batch is < 1 or > 200_000)
+            {
+                throw new ArgumentException("--batch is 1 to 200000.");
+            }
+
+            if (!File.Exists(file))
+            {
+                throw new ArgumentException($"No file at {file}.");
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        {
+            await error.WriteLineAsync($"import: {e.Message}");
+            await error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        var import = ActivatorUtilities.CreateInstance<BulkImport>(scope.ServiceProvider);
+        var configuration = scope.ServiceProvider.GetRequiredService<IConfiguration>();
+        if (configuration.GetValue<bool?>("Storage:ApplySchemaOnStartup") ?? scope.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            // Where the service would create its schema on start (Development), so does the import; elsewhere db-apply has.
+            await scope.ServiceProvider.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        }
+
+        var caughtUp = await LinkUnlinkedAsync(scope.ServiceProvider, cancellation);
+        if (caughtUp > 0)
+        {
+            await output.WriteLineAsync($"import: linked {caughtUp} incidents an earlier import stored but had not linked");
+        }
+
+        var total = File.ReadLines(file).LongCount(line => line.Length > 0);
+        var clock = Stopwatch.StartNew();
+        long done = 0, created = 0, throughApi = 0, refused = 0;
+
+        async Task ImportAllAsync(Action<long> progressed)
+        {
+            long number = 0;
+            var pending = new List<ImportLine>(batch);
+            foreach (var text in File.ReadLines(file))
+            {
+                number++;
+                if (text.Length == 0)
+                {
+                    continue;
+                }
+
+                pending.Add(ImportLines.Read(number, text));
+                if (pending.Count == batch)
+                {
+                    await FlushAsync();
+                }
+            }
+
+            await FlushAsync();
+
+            async Task FlushAsync()
+            {
+                if (pending.Count == 0)
+                {
+                    return;
+                }
+
+                var result = await import.ImportAsync(pending, operatorName, cancellation);
+                created += result.Created;
+                throughApi += result.ThroughApiPath;
+                refused += result.Refused.Count;
+                foreach (var line in result.Refused)
+                {
+                    await output.WriteLineAsync(line.Number > 0
+                        ? $"import: line {line.Number}: {line.Code} {line.Message}"
+                        : $"import: {line.Force}: {line.Code} {line.Message}");
+                }
+
+                done += pending.Count;
+                pending.Clear();
+                progressed(done);
+            }
+        }
+
+        if (!Console.IsOutputRedirected && ReferenceEquals(output, Console.Out))
+        {
+            await AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask("importing", maxValue: Math.Max(total, 1));
+                    await ImportAllAsync(n =>
+                    {
+                        task.Value = n;
+                        task.Description = string.Create(CultureInfo.InvariantCulture, $"importing {n:N0}/{total:N0} at {n / clock.Elapsed.TotalSeconds:N0}/s");
+                    });
+                });
+        }
+        else
+        {
+            var lastReport = TimeSpan.Zero;
+            await ImportAllAsync(n =>
+            {
+                if (clock.Elapsed - lastReport < TimeSpan.FromSeconds(5) && n < total)
+                {
+                    return;
+                }
+
+                lastReport = clock.Elapsed;
+                var rate = n / clock.Elapsed.TotalSeconds;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"import: {n}/{total} lines, {rate:F0}/s, about {(total - n) / Math.Max(rate, 1):F0} s left"));
+            });
+        }
+
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"import: {created + throughApi} incidents imported ({created} new in bulk, {throughApi} already stored, decided by the live path), {refused} refused in {clock.Elapsed.TotalSeconds:F1} s"));
+        return refused == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Incidents stored but missing from the link graph (an import stopped between writing events
+    /// and linking them) are linked by the projection itself, one stream at a time.
+    /// </summary>
+    private static async Task<int> LinkUnlinkedAsync(IServiceProvider services, CancellationToken cancellation)
+    {
+        var db = services.GetRequiredService<NpgsqlDataSource>();
+        var store = services.GetRequiredService<IDocumentStore>();
+        var unlinked = new List<(Guid Id, string Tenant)>();
+        await using (var command = db.CreateCommand(
+            "select s.id, s.tenant_id from ersou.mt_streams s where s.type = 'incident' and not exists (select 1 from ersou.li_incidents i where i.id = s.id)"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellation))
+        {
+            while (await reader.ReadAsync(cancellation))
+            {
+                unlinked.Add((reader.GetGuid(0), reader.GetString(1)));
+            }
+        }
+
+        var projection = new LinkGraphProjection();
+        foreach (var (id, tenant) in unlinked)
+        {
+            await using var session = store.LightweightSession(tenant);
+            var events = await session.Events.FetchStreamAsync(id, token: cancellation);
+            await projection.ApplyAsync(session, events, cancellation);
+            await session.SaveChangesAsync(cancellation);
+        }
+
+        return unlinked.Count;
+    }
+
+    private static Dictionary<string, string> Options(string[] args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"Expected '--name value' at '{args[i]}'.");
+            }
+
+            options[args[i][2..]] = args[++i];
+        }
+
+        return options;
+    }
+}
