@@ -1,0 +1,149 @@
+using System.Globalization;
+
+namespace ErsouIntel.Benchmark;
+
+/// <summary>What one benchmark run does, from its command line; every option is checked before anything starts.</summary>
+internal sealed record BenchOptions(
+    int Incidents,
+    int Seed,
+    int ApiIncidents,
+    int Batch,
+    int ClientsPerForce,
+    int Queries,
+    int FreshnessIncidents,
+    int Probes,
+    string Out,
+    string AdminConnectionString,
+    string Database,
+    string RepoRoot,
+    string WorkFolder,
+    bool Keep,
+    bool NoImport,
+    IReadOnlyList<string> CommandLine)
+{
+    public const string Usage =
+        """
+        usage: ErsouIntel.Benchmark [options]        (normally through scripts/benchmark.sh)
+          --incidents N              incidents in all (default 100000)
+          --seed S                   generator seed (default 42)
+          --api-incidents N          of those, pushed through the GraphQL API (default min(N, 30000)); the rest go through import
+          --batch B                  reportIncidents batch size, 1 to 500 (default 100)
+          --clients-per-force C      concurrent senders per force, 1 to 16 (default 1)
+          --queries Q                phone numbers asked about at 1, 2 and 3 hops (default 1000)
+          --freshness-incidents F    incidents pushed while freshness is probed (default min(N/10, 20000))
+          --probes P                 freshness probes (default 100)
+          --out FILE                 the JSON results (default bench-results/bench-<N>-<yyyyMMdd-HHmmss>.json)
+          --connection-string CS     admin connection to the PostgreSQL cluster (default: env ERSOU_BENCH_ADMIN)
+          --database NAME            the bench database, dropped and made afresh (default ersou_bench)
+          --work DIR                 logs and the import file (default: a new folder under the system temp folder)
+          --keep                     keep the bench database at the end
+          --no-import                skip the bulk backfill (the API phase takes all N incidents)
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var flags = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (arg is "--keep" or "--no-import")
+            {
+                flags.Add(arg[2..]);
+                continue;
+            }
+
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"Expected '--name value' at '{arg}'.");
+            }
+
+            values[arg[2..]] = args[++i];
+        }
+
+        var known = new[] { "incidents", "seed", "api-incidents", "batch", "clients-per-force", "queries", "freshness-incidents", "probes", "out", "connection-string", "database", "work" };
+        foreach (var name in values.Keys.Where(k => !known.Contains(k)))
+        {
+            throw new ArgumentException($"Unknown option --{name}.");
+        }
+
+        var noImport = flags.Contains("no-import");
+        var incidents = Int(values, "incidents", 100_000, 60, 50_000_000);
+        var apiIncidents = Int(values, "api-incidents", noImport ? incidents : Math.Min(incidents, 30_000), 6, incidents);
+        if (noImport && apiIncidents != incidents)
+        {
+            throw new ArgumentException("--no-import sends every incident through the API: leave --api-incidents out (or equal to --incidents).");
+        }
+
+        var database = values.GetValueOrDefault("database") ?? "ersou_bench";
+        if (database.Length > 63 || !database.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_') || !char.IsAsciiLetterLower(database[0]))
+        {
+            throw new ArgumentException("--database takes a lower-case name of letters, digits and '_' (at most 63), starting with a letter.");
+        }
+
+        var admin = values.GetValueOrDefault("connection-string") ?? Environment.GetEnvironmentVariable("ERSOU_BENCH_ADMIN");
+        if (string.IsNullOrWhiteSpace(admin))
+        {
+            throw new ArgumentException("No admin connection: pass --connection-string or set ERSOU_BENCH_ADMIN (scripts/benchmark.sh does).");
+        }
+
+        var root = FindRepoRoot();
+        var stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var work = values.GetValueOrDefault("work") ?? Path.Combine(Path.GetTempPath(), $"ersou-bench-{stamp}");
+        return new BenchOptions(
+            incidents,
+            Int(values, "seed", 42, 0, int.MaxValue),
+            apiIncidents,
+            Int(values, "batch", 100, 1, 500),
+            Int(values, "clients-per-force", 1, 1, 16),
+            Int(values, "queries", 1000, 1, 1_000_000),
+            Int(values, "freshness-incidents", Math.Min(incidents / 10, 20_000), 0, 10_000_000),
+            Int(values, "probes", 100, 1, 100_000),
+            values.GetValueOrDefault("out") ?? Path.Combine(root, "bench-results", string.Create(CultureInfo.InvariantCulture, $"bench-{incidents}-{stamp}.json")),
+            admin,
+            database,
+            root,
+            Path.GetFullPath(work),
+            flags.Contains("keep"),
+            noImport,
+            args);
+    }
+
+    public int ImportIncidents => Incidents - ApiIncidents;
+
+    public string ServiceDll => Path.Combine(RepoRoot, "src", "ErsouIntel.Api", "bin", "Release", "net10.0", "ErsouIntel.Api.dll");
+
+    private static int Int(Dictionary<string, string> values, string name, int fallback, int min, int max)
+    {
+        if (!values.TryGetValue(name, out var text))
+        {
+            return fallback;
+        }
+
+        if (!int.TryParse(text.Replace("_", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new ArgumentException($"--{name} takes a whole number, not '{text}'.");
+        }
+
+        return value >= min && value <= max
+            ? value
+            : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--{name} must be between {min} and {max}, not {value}."));
+    }
+
+    /// <summary>The repository the run measures: the nearest folder up from here holding ErsouIntel.sln.</summary>
+    private static string FindRepoRoot()
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
+            {
+                if (File.Exists(Path.Combine(folder.FullName, "ErsouIntel.sln")))
+                {
+                    return folder.FullName;
+                }
+            }
+        }
+
+        throw new ArgumentException("Run from inside the ErsouIntel repository (no ErsouIntel.sln found above here).");
+    }
+}

@@ -1,0 +1,20 @@
+using System.Reflection;
+using System.Text;
+
+namespace ErsouIntel.Benchmark;
+
+/// <summary>The contract's operations, embedded from contract/operations: the benchmark sends exactly what callers send.</summary>
+internal static class Operations
+{
+    public static readonly string ReportIncidents = Read("ReportIncidents.graphql");
+    public static readonly string LinkedCouriers = Read("LinkedCouriers.graphql");
+    public static readonly string Matches = Read("Matches.graphql");
+
+    private static string Read(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"The operation {name} is not embedded.");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using Npgsql;
+using Spectre.Console;
+
+namespace ErsouIntel.Benchmark.Phases;
+
+/// <summary>The raw limit for a set of incidents: their rows written straight into PostgreSQL with binary COPY.</summary>
+internal sealed record RawCopyResult(long Incidents, long Streams, long Events, double Seconds, double PerSecond);
+
+/// <summary>
+/// The floor under an ingest: the very rows the service wrote for those incidents (every column of
+/// <c>ersou.mt_streams</c> and <c>ersou.mt_events</c>), read back into memory and written again
+/// with binary COPY into empty copies of the two tables, with the same indexes and the events'
+/// foreign key to their streams, in one transaction. Only the COPY and the commit are timed, so the
+/// ratio says what the service's path costs above storing its events and nothing else: no link
+/// graph, no access log, no HTTP, no JSON.
+/// </summary>
+internal static class RawCopy
+{
+    private const string Schema = "bench_raw";
+    private const int ChunkRows = 20_000;
+
+    /// <summary>The newest event's sequence number: the boundary between one phase's events and the next's.</summary>
+    public static async Task<long> MaxSequenceAsync(BenchDatabase db, CancellationToken cancellation) =>
+        await db.ScalarAsync<long>("select coalesce(max(seq_id), 0)::bigint from ersou.mt_events", cancellation);
+
+    /// <summary>
+    /// Copies the events with <c>after &lt; seq_id &lt;= upTo</c> and the streams they start, then
+    /// empties the raw tables again (they must not count in the database's size).
+    /// </summary>
+    public static async Task<RawCopyResult> RunAsync(BenchDatabase db, long after, long upTo, string label, ProgressContext progress, CancellationToken cancellation)
+    {
+        await PrepareAsync(db, cancellation);
+        var streamColumns = await ColumnsAsync(db, "mt_streams", cancellation);
+        var eventColumns = await ColumnsAsync(db, "mt_events", cancellation);
+        var events = await db.ScalarAsync<long>($"select count(*) from ersou.mt_events where seq_id > {after} and seq_id <= {upTo}", cancellation);
+        var streams = await db.ScalarAsync<long>($"select count(*) from ersou.mt_events where seq_id > {after} and seq_id <= {upTo} and version = 1", cancellation);
+        var task = progress.AddTask($"{label}: binary COPY of {streams:N0} streams + {events:N0} events", maxValue: Math.Max(1, streams + events));
+
+        // A stream is copied with its first event's sequence number as the key to page on.
+        var streamSql = $"""
+            select e.seq_id, {string.Join(", ", streamColumns.Select(c => "s." + Quote(c.Name)))}
+              from ersou.mt_streams s
+              join ersou.mt_events e on e.tenant_id = s.tenant_id and e.stream_id = s.id and e.version = 1
+             where e.seq_id > @last and e.seq_id <= @upTo
+             order by e.seq_id limit {ChunkRows}
+            """;
+        var eventSql = $"""
+            select seq_id, {string.Join(", ", eventColumns.Select(c => Quote(c.Name)))}
+              from ersou.mt_events
+             where seq_id > @last and seq_id <= @upTo
+             order by seq_id limit {ChunkRows}
+            """;
+
+        var timed = TimeSpan.Zero;
+        await using (var connection = await db.DataSource.OpenConnectionAsync(cancellation))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellation);
+            foreach (var (table, columns, sql) in new[] { ("mt_streams", streamColumns, streamSql), ("mt_events", eventColumns, eventSql) })
+            {
+                var last = after;
+                while (true)
+                {
+                    // Reading is not timed: the chunk is in memory before its COPY starts.
+                    var rows = await ReadChunkAsync(db, sql, last, upTo, columns.Count, cancellation);
+                    if (rows.Count == 0)
+                    {
+                        break;
+                    }
+
+                    last = rows[^1].Sequence;
+                    var clock = Stopwatch.StartNew();
+                    await CopyAsync(connection, table, columns, rows, cancellation);
+                    timed += clock.Elapsed;
+                    task.Increment(rows.Count);
+                }
+            }
+
+            var commit = Stopwatch.StartNew();
+            await transaction.CommitAsync(cancellation);
+            timed += commit.Elapsed;
+        }
+
+        task.Value = task.MaxValue;
+        task.StopTask();
+        await db.ExecuteAsync($"truncate {Schema}.mt_events, {Schema}.mt_streams", cancellation);
+        var seconds = timed.TotalSeconds;
+        return new RawCopyResult(streams, streams, events, seconds, streams / Math.Max(seconds, 1e-6));
+    }
+
+    /// <summary>Drops the raw tables and their schema, so the database's size counts only the service's own data.</summary>
+    public static Task DropAsync(BenchDatabase db, CancellationToken cancellation) =>
+        db.ExecuteAsync($"drop schema if exists {Schema} cascade", cancellation);
+
+    /// <summary>
+    /// Empty copies with everything (defaults, constraints, indexes): the floor pays for the same
+    /// indexes. LIKE does not copy foreign keys, so the events' key to their streams is added back
+    /// between the two copies, as Marten has it between the originals.
+    /// </summary>
+    private static async Task PrepareAsync(BenchDatabase db, CancellationToken cancellation)
+    {
+        await db.ExecuteAsync(
+            $"""
+            create schema if not exists {Schema};
+            create table if not exists {Schema}.mt_streams (like ersou.mt_streams including all);
+            create table if not exists {Schema}.mt_events (like ersou.mt_events including all);
+            alter table {Schema}.mt_events drop constraint if exists bench_raw_events_stream;
+            alter table {Schema}.mt_events add constraint bench_raw_events_stream foreign key (tenant_id, stream_id) references {Schema}.mt_streams (tenant_id, id);
+            truncate {Schema}.mt_events, {Schema}.mt_streams;
+            """,
+            cancellation);
+    }
+
+    private static async Task<List<(string Name, string Type)>> ColumnsAsync(BenchDatabase db, string table, CancellationToken cancellation)
+    {
+        await using var command = db.DataSource.CreateCommand(
+            "select a.attname, format_type(a.atttypid, null) from pg_attribute a where a.attrelid = @table::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum");
+        command.Parameters.AddWithValue("table", $"ersou.{table}");
+        var columns = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation))
+        {
+            columns.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return columns;
+    }
+
+    private static async Task<List<(long Sequence, object?[] Values)>> ReadChunkAsync(BenchDatabase db, string sql, long last, long upTo, int columnCount, CancellationToken cancellation)
+    {
+        await using var command = db.DataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("last", last);
+        command.Parameters.AddWithValue("upTo", upTo);
+        var rows = new List<(long, object?[])>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation))
+        {
+            var values = new object?[columnCount];
+            for (var i = 0; i < columnCount; i++)
+            {
+                values[i] = reader.IsDBNull(i + 1) ? null : reader.GetValue(i + 1);
+            }
+
+            rows.Add((reader.GetInt64(0), values));
+        }
+
+        return rows;
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, string table, List<(string Name, string Type)> columns, List<(long Sequence, object?[] Values)> rows, CancellationToken cancellation)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(
+            $"copy {Schema}.{table} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) from stdin (format binary)", cancellation);
+        foreach (var (_, values) in rows)
+        {
+            await importer.StartRowAsync(cancellation);
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (values[i] is { } value)
+                {
+                    await importer.WriteAsync(value, columns[i].Type, cancellation);
+                }
+                else
+                {
+                    await importer.WriteNullAsync(cancellation);
+                }
+            }
+        }
+
+        await importer.CompleteAsync(cancellation);
+    }
+
+    private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

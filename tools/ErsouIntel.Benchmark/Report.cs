@@ -1,0 +1,236 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ErsouIntel.Benchmark.Phases;
+using Spectre.Console;
+
+namespace ErsouIntel.Benchmark;
+
+/// <summary>Every figure of one run, filled in phase by phase; written as JSON even when a phase failed.</summary>
+internal sealed class BenchResults
+{
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    public required BenchSettings Settings { get; init; }
+
+    public MachineFacts? Machine { get; set; }
+
+    public IngestResult? ApiIngest { get; set; }
+
+    public RawCopyResult? ApiRawCopy { get; set; }
+
+    public double? ApiIngestRatio => ApiIngest is { } api && ApiRawCopy is { PerSecond: > 0 } raw ? api.PerSecond / raw.PerSecond : null;
+
+    public ImportResult? Import { get; set; }
+
+    public RawCopyResult? ImportRawCopy { get; set; }
+
+    public double? ImportRatio => Import is { } import && ImportRawCopy is { PerSecond: > 0 } raw ? import.PerSecond / raw.PerSecond : null;
+
+    public string? ImportSkipped { get; set; }
+
+    public LinkQueryResult? LinkQueries { get; set; }
+
+    public FreshnessResult? Freshness { get; set; }
+
+    public FootprintResult? Footprint { get; set; }
+
+    public List<string> Notes { get; } = [];
+
+    public string? Failure { get; set; }
+}
+
+/// <summary>The options as run, for the JSON file.</summary>
+internal sealed record BenchSettings(int Incidents, int Seed, int ApiIncidents, int ImportIncidents, int Batch, int ClientsPerForce, int Queries, int FreshnessIncidents, int Probes, string Database)
+{
+    public static BenchSettings From(BenchOptions o) =>
+        new(o.Incidents, o.Seed, o.ApiIncidents, o.NoImport ? 0 : o.ImportIncidents, o.Batch, o.ClientsPerForce, o.Queries, o.FreshnessIncidents, o.Probes, o.Database);
+}
+
+/// <summary>The run's figures beside their floors and targets, as a table on the console and as a JSON file.</summary>
+internal static class Report
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    // The issue's targets.
+    private const double IngestRateTarget = 2_000;
+    private const double IngestRatioTarget = 0.25;
+    private const double ImportRatioTarget = 0.6;
+    private const double TwoHopP95TargetMs = 20;
+    private const double TwoHopSqlMultipleTarget = 3;
+    private const double FreshnessP95TargetMs = 1_000;
+    private const long RssTargetBytes = 500L * 1024 * 1024;
+
+    public static void Print(BenchResults r)
+    {
+        // Redirected output (a log, CI) gets Spectre's default 80 columns: too narrow for the table.
+        if (Console.IsOutputRedirected && AnsiConsole.Profile.Width < 150)
+        {
+            AnsiConsole.Profile.Width = 150;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).Title("[bold]ErsouIntel benchmark[/]");
+        table.AddColumn("phase");
+        table.AddColumn("figure");
+        table.AddColumn("floor");
+        table.AddColumn(new TableColumn("ratio").RightAligned());
+        table.AddColumn("target");
+        var details = new List<string>();
+
+        if (r.ApiIngest is { } api)
+        {
+            var ratio = r.ApiIngestRatio;
+            table.AddRow(
+                "API ingest",
+                Inv($"{api.PerSecond:N0} incidents/s"),
+                r.ApiRawCopy is { } raw ? Inv($"COPY {raw.PerSecond:N0}/s") : "-",
+                ratio is { } x ? Inv($"{x:F3}") : "-",
+                Verdict(Inv($"≥ {IngestRateTarget:N0}/s, ≥ {IngestRatioTarget}"), api.PerSecond >= IngestRateTarget && ratio >= IngestRatioTarget));
+            details.Add(Inv($"API ingest: {api.Incidents:N0} incidents in {api.Seconds:F1} s by {api.Senders} senders, {api.Requests:N0} batches of {api.Batch}; batch latency {api.BatchLatency}"));
+            if (r.ApiRawCopy is { } copy)
+            {
+                details.Add(Inv($"raw COPY of the same rows: {copy.Streams:N0} streams + {copy.Events:N0} events in {copy.Seconds:F2} s"));
+            }
+        }
+
+        if (r.Import is { } import)
+        {
+            var ratio = r.ImportRatio;
+            table.AddRow(
+                "bulk backfill (import)",
+                Inv($"{import.PerSecond:N0} incidents/s"),
+                r.ImportRawCopy is { } raw ? Inv($"COPY {raw.PerSecond:N0}/s") : "-",
+                ratio is { } x ? Inv($"{x:F3}") : "-",
+                Verdict(Inv($"≥ {ImportRatioTarget}"), ratio >= ImportRatioTarget));
+            details.Add(Inv($"import: {import.Imported:N0} incidents in {import.Seconds:F1} s wall ({import.ReportedSeconds:F1} s by its own count), peak RSS {Mb(import.PeakRssBytes)}; file {Mb(import.FileBytes)} written in {import.WriteFileSeconds:F1} s"));
+            if (r.ImportRawCopy is { } copy)
+            {
+                details.Add(Inv($"raw COPY of the imported rows: {copy.Streams:N0} streams + {copy.Events:N0} events in {copy.Seconds:F2} s"));
+            }
+        }
+        else if (r.ImportSkipped is { } why)
+        {
+            table.AddRow("bulk backfill (import)", Esc(why), "-", "-", Inv($"≥ {ImportRatioTarget}"));
+        }
+
+        if (r.LinkQueries is { } links)
+        {
+            foreach (var hop in links.Hops)
+            {
+                var target = hop.Hops == 2
+                    ? Verdict(Inv($"p95 ≤ {TwoHopP95TargetMs} ms, ≤ {TwoHopSqlMultipleTarget}x SQL"), hop.Api.P95 <= TwoHopP95TargetMs && hop.P95Ratio <= TwoHopSqlMultipleTarget)
+                    : "";
+                table.AddRow(
+                    Inv($"linkedCouriers, {hop.Hops} hop{(hop.Hops == 1 ? "" : "s")}"),
+                    Esc(hop.Api.ToString()),
+                    Esc("SQL " + hop.Sql),
+                    Inv($"{hop.P95Ratio:F1}x"),
+                    target);
+            }
+
+            var timeouts = links.Hops.Sum(h => h.ApiTimeouts);
+            if (timeouts > 0)
+            {
+                details.Add(Inv($"linkedCouriers: {timeouts} questions hit the service's execution timeout (") + string.Join(", ", links.Hops.Select(h => Inv($"{h.ApiTimeouts} at {h.Hops}"))) + "); their latency counts, their answers are not compared");
+            }
+
+            var differ = links.Hops.Sum(h => h.Differ);
+            var pastCaps = links.Hops.Sum(h => h.DifferPastCaps);
+            table.AddRow(
+                "answers, API vs SQL",
+                Inv($"{links.Hops.Sum(h => h.Agree):N0} of {links.Hops.Sum(h => h.Agree + h.Differ):N0} agree"),
+                "",
+                "",
+                Verdict(differ == 0 ? "all agree" : Inv($"{differ} differ, {pastCaps} past caps"), differ == 0));
+            details.Add(Inv($"linkedCouriers: {links.Numbers:N0} random numbers of {links.PhoneEntities:N0} stored, asked by {links.Investigator}; couriers per answer (SQL) on average ") +
+                string.Join(", ", links.Hops.Select(h => Inv($"{h.MeanCouriers:F1} at {h.Hops}"))) + "; ratio = API p95 / SQL p95");
+        }
+
+        if (r.Freshness is { } fresh)
+        {
+            table.AddRow(
+                "freshness: links",
+                Esc(fresh.Links.ToString()),
+                "",
+                "",
+                Verdict(Inv($"p95 ≤ {FreshnessP95TargetMs / 1000:F0} s"), fresh.Links.P95 <= FreshnessP95TargetMs && fresh.LinkTimeouts == 0));
+            table.AddRow(
+                "freshness: matches",
+                Esc(fresh.Matches.ToString()),
+                "",
+                "",
+                Verdict(Inv($"p95 ≤ {FreshnessP95TargetMs / 1000:F0} s"), fresh.Matches.P95 <= FreshnessP95TargetMs && fresh.MatchTimeouts == 0));
+            details.Add(Inv($"freshness: {fresh.Probes} probes, {fresh.ProbesUnderLoad} while the load ran") +
+                (fresh.Load is { } l ? Inv($" ({l.Incidents:N0} incidents at {l.PerSecond:N0}/s)") : "") +
+                Inv($"; shown on the first poll: links {fresh.LinksOnFirstPoll}, matches {fresh.MatchesOnFirstPoll}; timeouts (10 s, counted at 10 s): links {fresh.LinkTimeouts}, matches {fresh.MatchTimeouts}"));
+        }
+
+        if (r.Footprint is { } size)
+        {
+            table.AddRow(
+                "service peak RSS",
+                Inv($"{Mb(size.ServicePeakRssBytes)}"),
+                "",
+                "",
+                Verdict(Inv($"≤ {Mb(RssTargetBytes)}"), size.ServicePeakRssBytes <= RssTargetBytes));
+            table.AddRow(
+                "database per 1M incidents",
+                Gb((long)size.DatabaseBytesPerMillionIncidents),
+                "",
+                "",
+                "");
+            details.Add(Inv($"memory: VmHWM {Mb(size.ServicePeakRssBytes)}, largest of {size.RssSamples} one-second VmRSS samples {Mb(size.ServiceMaxRssSampleBytes)}"));
+            details.Add(Inv($"database: {Gb(size.DatabaseBytes)} for {size.Incidents:N0} incidents; mt_events {Gb(size.EventsTableBytes)}, link graph (li_*) {Gb(size.LinkGraphBytes)}, access_log {Gb(size.AccessLogBytes)}"));
+        }
+
+        AnsiConsole.Write(table);
+        foreach (var line in details.Concat(r.Notes))
+        {
+            AnsiConsole.MarkupLine("  " + Esc(line));
+        }
+
+        if (r.LinkQueries is { Mismatches.Count: > 0 } withMismatches)
+        {
+            AnsiConsole.MarkupLine("[yellow]Answers that differ between the API and the SQL floor (first 20):[/]");
+            foreach (var mismatch in withMismatches.Mismatches)
+            {
+                AnsiConsole.MarkupLine("  " + Esc(mismatch));
+            }
+        }
+
+        if (r.Failure is { } failure)
+        {
+            AnsiConsole.MarkupLine("[red bold]FAILED:[/] " + Esc(failure));
+        }
+    }
+
+    public static async Task WriteJsonAsync(string path, BenchResults results)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await using var file = File.Create(path);
+        await JsonSerializer.SerializeAsync(file, results, Json);
+        AnsiConsole.MarkupLine($"results: [bold]{Esc(path)}[/]");
+    }
+
+    private static string Verdict(string target, bool? met) => met switch
+    {
+        true => $"{Esc(target)} [green]met[/]",
+        false => $"{Esc(target)} [red]missed[/]",
+        null => Esc(target),
+    };
+
+    private static string Mb(long bytes) => Inv($"{bytes / 1024.0 / 1024.0:N0} MB");
+
+    private static string Gb(long bytes) => bytes >= 1L << 30 ? Inv($"{bytes / 1024.0 / 1024.0 / 1024.0:F2} GB") : Mb(bytes);
+
+    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static string Esc(string text) => Markup.Escape(text);
+}
