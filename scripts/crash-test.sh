@@ -11,7 +11,8 @@
 # before the kill, 8), KILL_AT (acknowledged incidents before the kill, 1; e.g. COUNT/2 to kill
 # half-way), DOWNTIME (seconds the service stays down, 3), CLIENT_TIMEOUT (seconds the
 # client may take in all, 1800), SKIP_BUILD=1 (use the last Release build), KEEP=1 (keep the
-# database and the work folder for a look afterwards).
+# database and the work folder for a look afterwards), NO_KILL=1 (no kill and restart: just
+# send and verify, for measuring throughput).
 #
 # It uses the local PostgreSQL cluster the run command keeps in .local/postgres/ (starting it the
 # way the run command does when it is not running), on a database of its own that it drops at the
@@ -158,32 +159,34 @@ dotnet "$TOOL_DLL" send --url "http://127.0.0.1:$PORT" --count "$COUNT" --seed "
     --ack-file "$ACKS" --deadline "$CLIENT_TIMEOUT" > >(tee -a "$CLIENT_LOG") 2>&1 &
 CLIENT_PID=$!
 
-# Mid-run: at least KILL_AFTER seconds of sending and KILL_AT acknowledged, the client still going.
-for _ in $(seq 1 $((KILL_AFTER * 2 + CLIENT_TIMEOUT * 2))); do
-    if [ $(($(now) - SEND_STARTED)) -ge "$KILL_AFTER" ] && [ "$(acks)" -ge "$KILL_AT" ]; then
-        break
+if [ "${NO_KILL:-0}" != 1 ]; then
+    # Mid-run: at least KILL_AFTER seconds of sending and KILL_AT acknowledged, the client still going.
+    for _ in $(seq 1 $((KILL_AFTER * 2 + CLIENT_TIMEOUT * 2))); do
+        if [ $(($(now) - SEND_STARTED)) -ge "$KILL_AFTER" ] && [ "$(acks)" -ge "$KILL_AT" ]; then
+            break
+        fi
+        kill -0 "$CLIENT_PID" 2>/dev/null || break
+        sleep 0.5
+    done
+    if ! kill -0 "$CLIENT_PID" 2>/dev/null; then
+        log "the client finished before the kill: no crash was tested (raise COUNT or lower KILL_AFTER)"
+        exit 1
     fi
-    kill -0 "$CLIENT_PID" 2>/dev/null || break
-    sleep 0.5
-done
-if ! kill -0 "$CLIENT_PID" 2>/dev/null; then
-    log "the client finished before the kill: no crash was tested (raise COUNT or lower KILL_AFTER)"
-    exit 1
+
+    ACKED_AT_KILL=$(acks)
+    log "kill -9 $SERVICE_PID after $(($(now) - SEND_STARTED)) s of sending, $ACKED_AT_KILL of $COUNT acknowledged"
+    kill -KILL "$SERVICE_PID"
+    wait "$SERVICE_PID" 2>/dev/null || true
+    KILLED_PID=$SERVICE_PID
+    SERVICE_PID=""
+    sleep "$DOWNTIME"
+
+    log "restarting the service on the same port and database (the killed one was pid $KILLED_PID)"
+    RESTARTED=$(now)
+    start_service
+    wait_ready
+    log "down for $(($(now) - RESTARTED + DOWNTIME)) s; the clients resend what was not acknowledged"
 fi
-
-ACKED_AT_KILL=$(acks)
-log "kill -9 $SERVICE_PID after $(($(now) - SEND_STARTED)) s of sending, $ACKED_AT_KILL of $COUNT acknowledged"
-kill -KILL "$SERVICE_PID"
-wait "$SERVICE_PID" 2>/dev/null || true
-KILLED_PID=$SERVICE_PID
-SERVICE_PID=""
-sleep "$DOWNTIME"
-
-log "restarting the service on the same port and database (the killed one was pid $KILLED_PID)"
-RESTARTED=$(now)
-start_service
-wait_ready
-log "down for $(($(now) - RESTARTED + DOWNTIME)) s; the clients resend what was not acknowledged"
 
 CLIENT_STATUS=""
 for _ in $(seq 1 $((CLIENT_TIMEOUT + 60))); do
@@ -206,13 +209,17 @@ SEND_SECONDS=$(($(now) - SEND_STARTED))
 stop_pid "$SERVICE_PID"
 SERVICE_PID=""
 
-log "client exit status $CLIENT_STATUS after $SEND_SECONDS s; the service logged $(grep -c 'Npgsql.PostgresException (0x80004005): 40P01' "$SERVICE_LOG" || true) deadlocks" \
-    "and $(grep -c 'writing them one by one' "$SERVICE_LOG" || true) batch fallbacks to one-by-one writes; verifying"
+# PostgreSQL's own count: Marten logs one deadlock once for every command of the failed batch.
+DEADLOCKS=$("$PSQL" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qAt -c "select deadlocks from pg_stat_database where datname = '$DB'" 2>/dev/null || echo "?")
+log "client exit status $CLIENT_STATUS after $SEND_SECONDS s; PostgreSQL counted $DEADLOCKS deadlocks (each retried;" \
+    "$(grep -c 'Npgsql.PostgresException (0x80004005): 40P01' "$SERVICE_LOG" || true) deadlock failures in the service log, one per command of a failed batch)" \
+    "and the service made $(grep -c 'writing them one by one' "$SERVICE_LOG" || true) batch fallbacks to one-by-one writes; verifying"
 echo
 VERIFY_STATUS=0
 ConnectionStrings__Postgres="$CONNECTION" dotnet "$TOOL_DLL" verify --ack-file "$ACKS" || VERIFY_STATUS=$?
 echo
-log "summary: $COUNT incidents, batches of $BATCH, 6 concurrent force systems; SIGKILL after $ACKED_AT_KILL acknowledged;" \
+if [ "${NO_KILL:-0}" = 1 ]; then KILL_NOTE="no kill (NO_KILL=1)"; else KILL_NOTE="SIGKILL after $ACKED_AT_KILL acknowledged"; fi
+log "summary: $COUNT incidents, batches of $BATCH, 6 concurrent force systems; $KILL_NOTE;" \
     "sending took $SEND_SECONDS s including the restart; whole run $(($(now) - RUN_STARTED)) s; client status $CLIENT_STATUS, verify status $VERIFY_STATUS"
 if [ "$VERIFY_STATUS" -ne 0 ]; then
     exit "$VERIFY_STATUS"
