@@ -12,7 +12,7 @@ namespace ErsouIntel.Api.Links;
 /// <summary>
 /// Keeps the cross-force read model (<see cref="LinkGraphSchema"/>) current. Runs inline: its SQL
 /// is queued into the same transaction as the events, so an acknowledged push is already linked
-/// and matched. Each incident event becomes one call of a database function; the entity
+/// and matched. The incident events of a push become one call of a database function; the entity
 /// resolution and match detection happen there, next to the indexes they read.
 /// </summary>
 public sealed class LinkGraphProjection : IProjection
@@ -20,16 +20,25 @@ public sealed class LinkGraphProjection : IProjection
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         CreateNodesInOrder(operations, events);
+
+        // Consecutive reports and amendments go to the database as one call, in order, so the matches
+        // of the entities they share are worked out once, in one lock order (li_apply_incidents).
+        var applies = new List<string>();
         foreach (var @event in events)
         {
             switch (@event.Data)
             {
                 case IncidentReported e:
-                    operations.QueueSqlCommand("select ersou.li_apply_incident(?::jsonb)", Payload(e.IncidentId, e.Force, e.ForceReference, e.Details, @event.Version, e.ReportedAt));
-                    break;
+                    applies.Add(Payload(e.IncidentId, e.Force, e.ForceReference, e.Details, @event.Version, e.ReportedAt));
+                    continue;
                 case IncidentAmended e:
-                    operations.QueueSqlCommand("select ersou.li_apply_incident(?::jsonb)", Payload(e.IncidentId, Forces.FromTenantId(@event.TenantId), null, e.Details, @event.Version, e.AmendedAt));
-                    break;
+                    applies.Add(Payload(e.IncidentId, Forces.FromTenantId(@event.TenantId), null, e.Details, @event.Version, e.AmendedAt));
+                    continue;
+            }
+
+            Apply(operations, applies);
+            switch (@event.Data)
+            {
                 case IncidentRetracted e:
                     operations.QueueSqlCommand("select ersou.li_retract_incident(?, ?, ?)", e.IncidentId, (int)@event.Version, e.RetractedAt);
                     break;
@@ -56,7 +65,17 @@ public sealed class LinkGraphProjection : IProjection
             }
         }
 
+        Apply(operations, applies);
         return Task.CompletedTask;
+    }
+
+    private static void Apply(IDocumentOperations operations, List<string> payloads)
+    {
+        if (payloads.Count > 0)
+        {
+            operations.QueueSqlCommand("select ersou.li_apply_incidents(?::jsonb)", "[" + string.Join(',', payloads) + "]");
+            payloads.Clear();
+        }
     }
 
     /// <summary>

@@ -175,34 +175,34 @@ public static class LinkGraphSchema
         $$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_grow_match(p_entity uuid, p_incident uuid, p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_grow_entity_match(p_entity uuid, p_incidents uuid[], p_forces text[], p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
         DECLARE
-          v_forces text[];
           v_stored text[];
           v_match uuid := md5('MATCH|' || p_entity::text)::uuid;
         BEGIN
-          -- For an entity an incident now carries: forces only grow. Concurrent writers each add what
-          -- they see and the row keeps the union, so no writer's force is lost; and a row that already
-          -- holds every force is not touched (no lock, no deadlock on busy entities).
-          SELECT array_agg(DISTINCT i.force ORDER BY i.force) INTO v_forces
-            FROM ersou.li_links l JOIN ersou.li_incidents i ON i.id = l.incident_id
-           WHERE l.entity_id = p_entity;
+          -- For an entity these incidents now carry: forces only grow. A match that exists gains the
+          -- incidents' own forces by union (concurrent writers each add theirs, so none is lost), is not
+          -- touched when it already holds them (no lock on busy entities), and the links of a busy entity
+          -- are never read again: every writer before us added its own force the same way.
           SELECT forces INTO v_stored FROM ersou.li_matches WHERE id = v_match;
           IF v_stored IS NULL THEN
             -- No match yet: two writers could each see too few forces to make one, or make one that
             -- misses the other's incident. One at a time per entity, each seeing what the other committed.
             PERFORM pg_advisory_xact_lock(hashtextextended(p_entity::text, 6205));
-            SELECT array_agg(DISTINCT i.force ORDER BY i.force) INTO v_forces
-              FROM ersou.li_links l JOIN ersou.li_incidents i ON i.id = l.incident_id
-             WHERE l.entity_id = p_entity;
             SELECT forces INTO v_stored FROM ersou.li_matches WHERE id = v_match;
           END IF;
           IF v_stored IS NULL THEN
-            IF coalesce(array_length(v_forces, 1), 0) < 2 THEN
+            -- A match needs two forces: among these incidents, or one of theirs and another incident's.
+            IF cardinality(p_forces) < 2 AND NOT EXISTS (
+                 SELECT 1 FROM ersou.li_links l JOIN ersou.li_incidents i ON i.id = l.incident_id
+                  WHERE l.entity_id = p_entity AND i.force <> p_forces[1]) THEN
               RETURN;
             END IF;
             INSERT INTO ersou.li_matches(id, kind, key, entity_id, case_id, detected_at, updated_at, forces)
-            SELECT v_match, e.kind, e.key, e.id, NULL, p_at, p_at, v_forces FROM ersou.li_entities e WHERE e.id = p_entity
+            SELECT v_match, e.kind, e.key, e.id, NULL, p_at, p_at,
+                   (SELECT array_agg(DISTINCT i.force ORDER BY i.force)
+                      FROM ersou.li_links l JOIN ersou.li_incidents i ON i.id = l.incident_id WHERE l.entity_id = p_entity)
+              FROM ersou.li_entities e WHERE e.id = p_entity
             ON CONFLICT (id) DO UPDATE
               SET forces = ARRAY(SELECT DISTINCT f FROM unnest(ersou.li_matches.forces || excluded.forces) f ORDER BY f),
                   updated_at = excluded.updated_at;
@@ -211,57 +211,97 @@ public static class LinkGraphSchema
             ON CONFLICT DO NOTHING;
             RETURN;
           END IF;
-          IF NOT (v_forces <@ v_stored) THEN
+          IF NOT (p_forces <@ v_stored) THEN
             UPDATE ersou.li_matches
-               SET forces = ARRAY(SELECT DISTINCT f FROM unnest(forces || v_forces) f ORDER BY f), updated_at = p_at
+               SET forces = ARRAY(SELECT DISTINCT f FROM unnest(forces || p_forces) f ORDER BY f), updated_at = p_at
              WHERE id = v_match;
           END IF;
-          INSERT INTO ersou.li_match_incidents(match_id, incident_id) VALUES (v_match, p_incident) ON CONFLICT DO NOTHING;
+          INSERT INTO ersou.li_match_incidents(match_id, incident_id)
+          SELECT v_match, x FROM unnest(p_incidents) x
+          ON CONFLICT DO NOTHING;
         END;
         $$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_detect_matches(p_incident uuid, p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_case_matches(p_entity uuid, p_incidents uuid[], p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
         DECLARE
-          r record;
           c record;
           v_match uuid;
+          v_new uuid[];
         BEGIN
-          FOR r IN SELECT DISTINCT l.entity_id FROM ersou.li_links l WHERE l.incident_id = p_incident ORDER BY l.entity_id LOOP
-            PERFORM ersou.li_grow_match(r.entity_id, p_incident, p_at);
-            -- A new incident that carries an entity already on an open case.
-            FOR c IN SELECT DISTINCT ci.case_id
-                       FROM ersou.li_links l
-                       JOIN ersou.li_case_incidents ci ON ci.incident_id = l.incident_id
-                       JOIN ersou.li_cases k ON k.id = ci.case_id AND k.status = 'OPEN'
-                      WHERE l.entity_id = r.entity_id AND l.incident_id <> p_incident
-                        AND NOT EXISTS (SELECT 1 FROM ersou.li_case_incidents x WHERE x.case_id = ci.case_id AND x.incident_id = p_incident) LOOP
-              v_match := md5('MATCH|' || r.entity_id::text || '|' || c.case_id::text)::uuid;
-              INSERT INTO ersou.li_match_incidents(match_id, incident_id)
-              SELECT DISTINCT v_match, l.incident_id FROM ersou.li_links l
-               WHERE l.entity_id = r.entity_id
-                 AND (l.incident_id = p_incident OR l.incident_id IN (SELECT incident_id FROM ersou.li_case_incidents WHERE case_id = c.case_id))
-              ON CONFLICT DO NOTHING;
-              INSERT INTO ersou.li_matches(id, kind, key, entity_id, case_id, detected_at, updated_at, forces)
-              SELECT v_match, e.kind, e.key, e.id, c.case_id, p_at, p_at,
-                     (SELECT array_agg(DISTINCT i.force ORDER BY i.force) FROM ersou.li_match_incidents mi JOIN ersou.li_incidents i ON i.id = mi.incident_id WHERE mi.match_id = v_match)
-                FROM ersou.li_entities e WHERE e.id = r.entity_id
-              ON CONFLICT (id) DO UPDATE SET forces = excluded.forces, updated_at = excluded.updated_at;
-            END LOOP;
+          -- Incidents that carry an entity already on an open case they are not attached to.
+          FOR c IN SELECT DISTINCT ci.case_id
+                     FROM ersou.li_links l
+                     JOIN ersou.li_case_incidents ci ON ci.incident_id = l.incident_id
+                     JOIN ersou.li_cases k ON k.id = ci.case_id AND k.status = 'OPEN'
+                    WHERE l.entity_id = p_entity LOOP
+            SELECT array_agg(x) INTO v_new FROM unnest(p_incidents) x
+             WHERE NOT EXISTS (SELECT 1 FROM ersou.li_case_incidents ci WHERE ci.case_id = c.case_id AND ci.incident_id = x);
+            CONTINUE WHEN v_new IS NULL;
+            v_match := md5('MATCH|' || p_entity::text || '|' || c.case_id::text)::uuid;
+            INSERT INTO ersou.li_match_incidents(match_id, incident_id)
+            SELECT DISTINCT v_match, l.incident_id FROM ersou.li_links l
+             WHERE l.entity_id = p_entity
+               AND (l.incident_id = ANY(v_new) OR l.incident_id IN (SELECT incident_id FROM ersou.li_case_incidents WHERE case_id = c.case_id))
+            ON CONFLICT DO NOTHING;
+            INSERT INTO ersou.li_matches(id, kind, key, entity_id, case_id, detected_at, updated_at, forces)
+            SELECT v_match, e.kind, e.key, e.id, c.case_id, p_at, p_at,
+                   (SELECT array_agg(DISTINCT i.force ORDER BY i.force) FROM ersou.li_match_incidents mi JOIN ersou.li_incidents i ON i.id = mi.incident_id WHERE mi.match_id = v_match)
+              FROM ersou.li_entities e WHERE e.id = p_entity
+            ON CONFLICT (id) DO UPDATE SET forces = excluded.forces, updated_at = excluded.updated_at;
           END LOOP;
         END;
         $$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_apply_incident_unsafe(doc jsonb) RETURNS void LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_match_entities(p_incidents uuid[], p_dropped uuid[], p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        DECLARE
+          r record;
+          v_cases boolean := EXISTS (SELECT 1 FROM ersou.li_cases WHERE status = 'OPEN');
+        BEGIN
+          -- The matches of every entity the incidents carry, or no longer carry, worked out once per
+          -- entity and one entity at a time in one global order (by id): writers that share entities
+          -- take their locks on them in the same order, so they wait for each other but never deadlock.
+          FOR r IN SELECT t.entity_id, bool_or(t.dropped) AS dropped,
+                          array_remove(array_agg(DISTINCT t.incident_id), NULL) AS incidents,
+                          array_remove(array_agg(DISTINCT t.force), NULL) AS forces
+                     FROM (SELECT l.entity_id, false AS dropped, l.incident_id, i.force
+                             FROM ersou.li_links l JOIN ersou.li_incidents i ON i.id = l.incident_id
+                            WHERE l.incident_id = ANY(p_incidents)
+                           UNION ALL
+                           SELECT d, true, NULL, NULL FROM unnest(p_dropped) d) t
+                    GROUP BY t.entity_id
+                    ORDER BY t.entity_id LOOP
+            IF r.dropped THEN
+              -- No longer carried by one of them (amended away): forces may shrink.
+              PERFORM ersou.li_refresh_match(r.entity_id, p_at);
+            END IF;
+            IF cardinality(r.incidents) > 0 THEN
+              PERFORM ersou.li_grow_entity_match(r.entity_id, r.incidents, r.forces, p_at);
+              IF v_cases THEN
+                PERFORM ersou.li_case_matches(r.entity_id, r.incidents, p_at);
+              END IF;
+            END IF;
+          END LOOP;
+        END;
+        $$;
+        """,
+        """
+        CREATE OR REPLACE FUNCTION ersou.li_detect_matches(p_incident uuid, p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM ersou.li_match_entities(ARRAY[p_incident], '{}', p_at);
+        END;
+        $$;
+        """,
+        """
+        CREATE OR REPLACE FUNCTION ersou.li_link_incident(doc jsonb) RETURNS uuid[] LANGUAGE plpgsql AS $$
         DECLARE
           v_id uuid := (doc->>'id')::uuid;
           v_at timestamptz := (doc->>'recordedAt')::timestamptz;
-          v_item jsonb;
-          v_entity uuid;
-          v_ordinal int;
           v_old uuid[];
+          v_dropped uuid[];
         BEGIN
+          -- Upserts the incident and replaces its links; returns the entities it no longer carries.
           INSERT INTO ersou.li_incidents(id, force, force_reference, handling, category, occurred_at, reported_at, updated_at, retracted, version, details)
           VALUES (v_id, doc->>'force',
                   -- An amendment does not carry the reference: it keeps the one first reported.
@@ -272,49 +312,54 @@ public static class LinkGraphSchema
                  updated_at = excluded.updated_at, version = excluded.version, details = excluded.details;
 
           SELECT array_agg(DISTINCT entity_id) INTO v_old FROM ersou.li_links WHERE incident_id = v_id;
-          DELETE FROM ersou.li_links WHERE incident_id = v_id;
+          IF v_old IS NOT NULL THEN
+            DELETE FROM ersou.li_links WHERE incident_id = v_id;
+          END IF;
 
-          v_ordinal := 0;
-          FOR v_item IN SELECT value FROM jsonb_array_elements(doc#>'{details,phoneNumbers}') LOOP
-            INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, role)
-            VALUES (v_id, 'PHONE', v_ordinal, ersou.li_keyed_entity('PHONE', v_item->>'e164'), v_item->>'role');
-            v_ordinal := v_ordinal + 1;
-          END LOOP;
+          INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, role)
+          SELECT v_id, 'PHONE', p.n - 1, ersou.li_keyed_entity('PHONE', p.v->>'e164'), p.v->>'role'
+            FROM jsonb_array_elements(doc#>'{details,phoneNumbers}') WITH ORDINALITY p(v, n);
 
           -- A courier or suspect is linked through each of its identity keys (PNC ID; name with date
           -- of birth), never through a merged person: a join made only by a withheld record then runs
           -- through that record, which shows as a pointer. A sighting without keys is a node of its own.
-          v_ordinal := 0;
-          FOR v_item IN SELECT value FROM jsonb_array_elements(doc->'couriers') LOOP
-            FOR v_entity IN SELECT ersou.li_person_node('COURIER', k) FROM jsonb_array_elements_text(v_item->'keys') k
-                            UNION ALL
-                            SELECT ersou.li_keyed_entity('COURIER', 'sighting|' || v_id::text || '|' || v_ordinal) WHERE jsonb_array_length(v_item->'keys') = 0 LOOP
-              INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, name, description, registration, date_of_birth)
-              VALUES (v_id, 'COURIER', v_ordinal, v_entity, v_item->>'name', v_item->>'description', v_item->>'registration', (v_item->>'dateOfBirth')::date);
-            END LOOP;
-            IF v_item->>'registration' IS NOT NULL THEN
-              INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, registration)
-              VALUES (v_id, 'VEHICLE', v_ordinal, ersou.li_keyed_entity('VEHICLE', v_item->>'registration'), v_item->>'registration')
-              ON CONFLICT DO NOTHING;
-            END IF;
-            v_ordinal := v_ordinal + 1;
-          END LOOP;
+          INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, name, description, registration, date_of_birth)
+          SELECT v_id, 'COURIER', c.n - 1, e.id, c.v->>'name', c.v->>'description', c.v->>'registration', (c.v->>'dateOfBirth')::date
+            FROM jsonb_array_elements(doc->'couriers') WITH ORDINALITY c(v, n)
+            CROSS JOIN LATERAL (SELECT ersou.li_person_node('COURIER', k) AS id FROM jsonb_array_elements_text(c.v->'keys') k
+                                UNION ALL
+                                SELECT ersou.li_keyed_entity('COURIER', 'sighting|' || v_id::text || '|' || (c.n - 1))
+                                 WHERE jsonb_array_length(c.v->'keys') = 0) e;
+          INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, registration)
+          SELECT v_id, 'VEHICLE', c.n - 1, ersou.li_keyed_entity('VEHICLE', c.v->>'registration'), c.v->>'registration'
+            FROM jsonb_array_elements(doc->'couriers') WITH ORDINALITY c(v, n)
+           WHERE c.v->>'registration' IS NOT NULL
+          ON CONFLICT DO NOTHING;
 
-          v_ordinal := 0;
-          FOR v_item IN SELECT value FROM jsonb_array_elements(doc->'suspects') LOOP
-            FOR v_entity IN SELECT ersou.li_person_node('SUSPECT', k) FROM jsonb_array_elements_text(v_item->'keys') k
-                            UNION ALL
-                            SELECT ersou.li_keyed_entity('SUSPECT', 'sighting|' || v_id::text || '|' || v_ordinal) WHERE jsonb_array_length(v_item->'keys') = 0 LOOP
-              INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, name, date_of_birth)
-              VALUES (v_id, 'SUSPECT', v_ordinal, v_entity, v_item->>'name', (v_item->>'dateOfBirth')::date);
-            END LOOP;
-            v_ordinal := v_ordinal + 1;
-          END LOOP;
+          INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, name, date_of_birth)
+          SELECT v_id, 'SUSPECT', s.n - 1, e.id, s.v->>'name', (s.v->>'dateOfBirth')::date
+            FROM jsonb_array_elements(doc->'suspects') WITH ORDINALITY s(v, n)
+            CROSS JOIN LATERAL (SELECT ersou.li_person_node('SUSPECT', k) AS id FROM jsonb_array_elements_text(s.v->'keys') k
+                                UNION ALL
+                                SELECT ersou.li_keyed_entity('SUSPECT', 'sighting|' || v_id::text || '|' || (s.n - 1))
+                                 WHERE jsonb_array_length(s.v->'keys') = 0) e;
 
-          -- Entities this incident no longer carries may have lost a force.
-          PERFORM ersou.li_refresh_match(e, v_at) FROM unnest(coalesce(v_old, '{}')) e
-            WHERE NOT EXISTS (SELECT 1 FROM ersou.li_links l WHERE l.incident_id = v_id AND l.entity_id = e);
-          PERFORM ersou.li_detect_matches(v_id, v_at);
+          IF v_old IS NULL THEN
+            RETURN '{}';
+          END IF;
+          SELECT coalesce(array_agg(e), '{}') INTO v_dropped FROM unnest(v_old) e
+           WHERE NOT EXISTS (SELECT 1 FROM ersou.li_links l WHERE l.incident_id = v_id AND l.entity_id = e);
+          RETURN v_dropped;
+        END;
+        $$;
+        """,
+        """
+        CREATE OR REPLACE FUNCTION ersou.li_apply_incident_unsafe(doc jsonb) RETURNS void LANGUAGE plpgsql AS $$
+        DECLARE
+          v_dropped uuid[];
+        BEGIN
+          v_dropped := ersou.li_link_incident(doc);
+          PERFORM ersou.li_match_entities(ARRAY[(doc->>'id')::uuid], v_dropped, (doc->>'recordedAt')::timestamptz);
         END;
         $$;
         """,
@@ -343,6 +388,37 @@ public static class LinkGraphSchema
           -- kept, and it is set aside for an operator instead of stopping every later push.
           INSERT INTO ersou.li_dead_letters(incident_id, operation, error, payload)
           VALUES ((doc->>'id')::uuid, 'apply', SQLSTATE || ': ' || SQLERRM, doc);
+        END;
+        $$;
+        """,
+        """
+        CREATE OR REPLACE FUNCTION ersou.li_apply_incidents(docs jsonb) RETURNS void LANGUAGE plpgsql AS $$
+        DECLARE
+          v_doc jsonb;
+          v_ids uuid[] := '{}';
+          v_dropped uuid[] := '{}';
+          v_at timestamptz;
+        BEGIN
+          -- A batch of incident events, in order: each linked, then the matches of all the entities they
+          -- touched worked out once per entity in one global order (li_match_entities). One exception
+          -- block (a subtransaction) for the whole batch rather than one per event.
+          BEGIN
+            FOR v_doc IN SELECT value FROM jsonb_array_elements(docs) LOOP
+              v_dropped := v_dropped || ersou.li_link_incident(v_doc);
+              v_ids := v_ids || (v_doc->>'id')::uuid;
+              v_at := greatest(v_at, (v_doc->>'recordedAt')::timestamptz);
+            END LOOP;
+            PERFORM ersou.li_match_entities(v_ids, v_dropped, v_at);
+          EXCEPTION
+            WHEN deadlock_detected OR serialization_failure OR lock_not_available OR query_canceled THEN RAISE;
+            WHEN OTHERS THEN
+            -- A poison event in the batch: all of the batch's graph work is rolled back to this block, and
+            -- the events are applied again one at a time, each in a block of its own, so that only the
+            -- poison is set aside.
+            FOR v_doc IN SELECT value FROM jsonb_array_elements(docs) LOOP
+              PERFORM ersou.li_apply_incident(v_doc);
+            END LOOP;
+          END;
         END;
         $$;
         """,
