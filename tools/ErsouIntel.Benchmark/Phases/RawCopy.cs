@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace ErsouIntel.Benchmark.Phases;
 
 /// <summary>The raw limit for a set of incidents: their rows written straight into PostgreSQL with binary COPY.</summary>
-internal sealed record RawCopyResult(long Incidents, long Streams, long Events, double Seconds, double PerSecond);
+internal sealed record RawCopyResult(long Incidents, long Streams, long Events, IReadOnlyDictionary<string, long> EventTypes, double Seconds, double PerSecond);
 
 /// <summary>
 /// The floor under an ingest: the very rows the service wrote for those incidents (every column of
@@ -33,17 +33,31 @@ internal static class RawCopy
         await PrepareAsync(db, cancellation);
         var streamColumns = await ColumnsAsync(db, "mt_streams", cancellation);
         var eventColumns = await ColumnsAsync(db, "mt_events", cancellation);
-        var events = await db.ScalarAsync<long>($"select count(*) from ersou.mt_events where seq_id > {after} and seq_id <= {upTo}", cancellation);
-        var streams = await db.ScalarAsync<long>($"select count(*) from ersou.mt_events where seq_id > {after} and seq_id <= {upTo} and version = 1", cancellation);
+        var range = $"seq_id > {after} and seq_id <= {upTo}";
+        var events = await db.ScalarAsync<long>($"select count(*) from ersou.mt_events where {range}", cancellation);
+        var incidents = await db.ScalarAsync<long>($"select count(*) from ersou.mt_events where {range} and version = 1 and type = 'incident_reported'", cancellation);
+        var types = await EventTypesAsync(db, range, cancellation);
+
+        // Every stream an event in range belongs to, keyed by its first event in range. Not only the
+        // incidents' new streams: Marten also writes rows of its own (tombstones for failed appends,
+        // on a stream of their own), and the events' foreign key needs their streams.
+        await db.ExecuteAsync(
+            $"""
+            drop table if exists {Schema}.copy_streams;
+            create unlogged table {Schema}.copy_streams as
+              select tenant_id, stream_id, min(seq_id) as first_seq from ersou.mt_events where {range} group by tenant_id, stream_id;
+            create index on {Schema}.copy_streams (first_seq);
+            """,
+            cancellation);
+        var streams = await db.ScalarAsync<long>($"select count(*) from {Schema}.copy_streams", cancellation);
         var task = progress.AddTask($"{label}: binary COPY of {streams:N0} streams + {events:N0} events", maxValue: Math.Max(1, streams + events));
 
-        // A stream is copied with its first event's sequence number as the key to page on.
         var streamSql = $"""
-            select e.seq_id, {string.Join(", ", streamColumns.Select(c => "s." + Quote(c.Name)))}
-              from ersou.mt_streams s
-              join ersou.mt_events e on e.tenant_id = s.tenant_id and e.stream_id = s.id and e.version = 1
-             where e.seq_id > @last and e.seq_id <= @upTo
-             order by e.seq_id limit {ChunkRows}
+            select k.first_seq, {string.Join(", ", streamColumns.Select(c => "s." + Quote(c.Name)))}
+              from {Schema}.copy_streams k
+              join ersou.mt_streams s on s.tenant_id = k.tenant_id and s.id = k.stream_id
+             where k.first_seq > @last and k.first_seq <= @upTo
+             order by k.first_seq limit {ChunkRows}
             """;
         var eventSql = $"""
             select seq_id, {string.Join(", ", eventColumns.Select(c => Quote(c.Name)))}
@@ -83,9 +97,9 @@ internal static class RawCopy
 
         task.Value = task.MaxValue;
         task.StopTask();
-        await db.ExecuteAsync($"truncate {Schema}.mt_events, {Schema}.mt_streams", cancellation);
+        await db.ExecuteAsync($"truncate {Schema}.mt_events, {Schema}.mt_streams; drop table {Schema}.copy_streams", cancellation);
         var seconds = timed.TotalSeconds;
-        return new RawCopyResult(streams, streams, events, seconds, streams / Math.Max(seconds, 1e-6));
+        return new RawCopyResult(incidents, streams, events, types, seconds, incidents / Math.Max(seconds, 1e-6));
     }
 
     /// <summary>Drops the raw tables and their schema, so the database's size counts only the service's own data.</summary>
@@ -109,6 +123,19 @@ internal static class RawCopy
             truncate {Schema}.mt_events, {Schema}.mt_streams;
             """,
             cancellation);
+    }
+
+    private static async Task<Dictionary<string, long>> EventTypesAsync(BenchDatabase db, string range, CancellationToken cancellation)
+    {
+        await using var command = db.DataSource.CreateCommand($"select type, count(*) from ersou.mt_events where {range} group by type order by type");
+        var types = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation))
+        {
+            types[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return types;
     }
 
     private static async Task<List<(string Name, string Type)>> ColumnsAsync(BenchDatabase db, string table, CancellationToken cancellation)
