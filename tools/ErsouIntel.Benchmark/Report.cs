@@ -96,7 +96,7 @@ internal static class Report
             details.Add(Inv($"API ingest: {api.Incidents:N0} incidents in {api.Seconds:F1} s by {api.Senders} senders, {api.Requests:N0} batches of {api.Batch}; batch latency {api.BatchLatency}"));
             if (r.ApiRawCopy is { } copy)
             {
-                details.Add(Inv($"raw COPY of the same rows: {copy.Streams:N0} streams + {copy.Events:N0} events in {copy.Seconds:F2} s"));
+                details.Add(Inv($"raw COPY of the same rows: {copy.Streams:N0} streams + {copy.Events:N0} events ({Types(copy)}) in {copy.Seconds:F2} s"));
             }
         }
 
@@ -112,7 +112,7 @@ internal static class Report
             details.Add(Inv($"import: {import.Imported:N0} incidents in {import.Seconds:F1} s wall ({import.ReportedSeconds:F1} s by its own count), peak RSS {Mb(import.PeakRssBytes)}; file {Mb(import.FileBytes)} written in {import.WriteFileSeconds:F1} s"));
             if (r.ImportRawCopy is { } copy)
             {
-                details.Add(Inv($"raw COPY of the imported rows: {copy.Streams:N0} streams + {copy.Events:N0} events in {copy.Seconds:F2} s"));
+                details.Add(Inv($"raw COPY of the imported rows: {copy.Streams:N0} streams + {copy.Events:N0} events ({Types(copy)}) in {copy.Seconds:F2} s"));
             }
         }
         else if (r.ImportSkipped is { } why)
@@ -187,7 +187,8 @@ internal static class Report
                 "",
                 "");
             details.Add(Inv($"memory: VmHWM {Mb(size.ServicePeakRssBytes)}, largest of {size.RssSamples} one-second VmRSS samples {Mb(size.ServiceMaxRssSampleBytes)}"));
-            details.Add(Inv($"database: {Gb(size.DatabaseBytes)} for {size.Incidents:N0} incidents; mt_events {Gb(size.EventsTableBytes)}, link graph (li_*) {Gb(size.LinkGraphBytes)}, access_log {Gb(size.AccessLogBytes)}"));
+            details.Add(Inv($"database: {Gb(size.DatabaseBytes)} for {size.Incidents:N0} incidents; mt_events {Gb(size.EventsTableBytes)}, link graph (li_*) {Gb(size.LinkGraphBytes)}, access_log {Gb(size.AccessLogBytes)}") +
+                Inv($" (the access log grows with the questions asked, not the incidents: without it, {Gb((long)((size.DatabaseBytes - size.AccessLogBytes) * 1_000_000.0 / Math.Max(1, size.Incidents)))} per 1M incidents)"));
         }
 
         AnsiConsole.Write(table);
@@ -225,6 +226,8 @@ internal static class Report
         false => $"{Esc(target)} [red]missed[/]",
         null => Esc(target),
     };
+
+    private static string Types(RawCopyResult copy) => string.Join(", ", copy.EventTypes.Select(t => Inv($"{t.Value:N0} {t.Key}")));
 
     private static string Mb(long bytes) => Inv($"{bytes / 1024.0 / 1024.0:N0} MB");
 
