@@ -21,6 +21,7 @@ public static class IntelligenceServices
         services.Configure<LinkGraphOptions>(configuration.GetSection(LinkGraphOptions.Section));
         services.AddSingleton<IncidentReporting>();
         services.AddSingleton<IncidentQueries>();
+        services.AddScoped<IncidentBatch>();
         services.AddSingleton<EntityQueries>();
         services.AddSingleton<LinkedCouriers>();
         services.AddSingleton<PhoneNumberProfiles>();

@@ -85,7 +85,15 @@ public sealed class EntityQueries(NpgsqlDataSource db)
     /// sees in full that is joined to the seeds by shared identity keys through visible sightings.
     /// The id is the lowest of the person's key nodes, so it does not depend on where one starts.
     /// </summary>
-    public async Task<EntityView?> PersonAsync(Viewer viewer, string kind, IReadOnlyCollection<Guid> seeds, CancellationToken cancellation)
+    public async Task<EntityView?> PersonAsync(Viewer viewer, string kind, IReadOnlyCollection<Guid> seeds, CancellationToken cancellation) =>
+        (await PersonsAsync(viewer, kind, [seeds], cancellation))[0];
+
+    /// <summary>
+    /// <see cref="PersonAsync"/> for many seed sets at once, in one query: the visible sightings
+    /// joined to any seed, split into people (connected by shared key nodes) in memory. One entry
+    /// per seed set, in order; seed sets of one person share one view.
+    /// </summary>
+    public async Task<IReadOnlyList<EntityView?>> PersonsAsync(Viewer viewer, string kind, IReadOnlyList<IReadOnlyCollection<Guid>> seeds, CancellationToken cancellation)
     {
         await using var command = db.CreateCommand(
             $"""
@@ -105,40 +113,73 @@ public sealed class EntityQueries(NpgsqlDataSource db)
              order by i.occurred_at desc, l.incident_id, l.ordinal
              limit @max
             """);
-        command.Parameters.AddWithValue("seeds", seeds.ToArray());
+        command.Parameters.AddWithValue("seeds", seeds.SelectMany(s => s).Distinct().ToArray());
         command.Parameters.AddWithValue("kind", kind);
-        command.Parameters.AddWithValue("max", MaxSightings);
+        // Each person is cut at MaxSightings rows below; this only bounds one answer's memory.
+        command.Parameters.AddWithValue("max", MaxSightings * Math.Max(seeds.Count, 1));
         viewer.Bind(command);
 
-        var sightings = new List<Sighting>();
-        var nodes = new HashSet<Guid>();
+        var rows = new List<(Guid Node, Sighting Sighting)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellation))
         {
             while (await reader.ReadAsync(cancellation))
             {
-                nodes.Add(reader.GetGuid(2));
-                var sighting = new Sighting(
+                rows.Add((reader.GetGuid(2), new Sighting(
                     reader.GetGuid(0),
                     reader.GetInt32(1),
                     Domain.Forces.FromTenantId(reader.GetString(3)),
                     reader.GetFieldValue<DateTimeOffset>(4),
                     reader.IsDBNull(5) ? null : reader.GetString(5),
                     reader.IsDBNull(6) ? null : reader.GetString(6),
-                    reader.IsDBNull(7) ? null : reader.GetString(7));
-                if (!sightings.Any(s => s.IncidentId == sighting.IncidentId && s.Ordinal == sighting.Ordinal))
-                {
-                    sightings.Add(sighting);
-                }
+                    reader.IsDBNull(7) ? null : reader.GetString(7))));
             }
         }
 
-        if (sightings.Count == 0)
+        // People: sightings joined by the key nodes they share.
+        var person = new Dictionary<Guid, int>();
+        var sightingsOf = rows.GroupBy(r => (r.Sighting.IncidentId, r.Sighting.Ordinal)).ToDictionary(g => g.Key, g => g.Select(r => r.Node).ToList());
+        var sightingsAt = rows.GroupBy(r => r.Node).ToDictionary(g => g.Key, g => g.Select(r => (r.Sighting.IncidentId, r.Sighting.Ordinal)).Distinct().ToList());
+        var next = 0;
+        foreach (var start in sightingsAt.Keys)
         {
-            return null;
+            if (person.ContainsKey(start))
+            {
+                continue;
+            }
+
+            var walk = new Stack<Guid>([start]);
+            person[start] = next;
+            while (walk.TryPop(out var node))
+            {
+                foreach (var other in sightingsAt[node].SelectMany(s => sightingsOf[s]).Where(n => person.TryAdd(n, next)))
+                {
+                    walk.Push(other);
+                }
+            }
+
+            next++;
         }
 
-        var view = new EntityView(nodes.Min(), kind, sightings, nodes, viewer);
-        viewer.Returned(kind == EntityView.Courier ? "Courier" : "Suspect", view.Id, null);
-        return view;
+        var views = new Dictionary<int, EntityView>();
+        return seeds.Select(seed =>
+        {
+            var at = seed.Where(person.ContainsKey).Select(n => person[n]).FirstOrDefault(-1);
+            if (at < 0)
+            {
+                return null;
+            }
+
+            if (!views.TryGetValue(at, out var view))
+            {
+                // The person's newest rows, as many as one person may be assembled from.
+                var mine = rows.Where(r => person[r.Node] == at).Take(MaxSightings).ToList();
+                var sightings = mine.Select(r => r.Sighting).DistinctBy(s => (s.IncidentId, s.Ordinal)).ToList();
+                var nodes = mine.Select(r => r.Node).ToHashSet();
+                views[at] = view = new EntityView(nodes.Min(), kind, sightings, nodes, viewer);
+                viewer.Returned(kind == EntityView.Courier ? "Courier" : "Suspect", view.Id, null);
+            }
+
+            return (EntityView?)view;
+        }).ToList();
     }
 }

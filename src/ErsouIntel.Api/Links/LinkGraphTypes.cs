@@ -22,8 +22,7 @@ public sealed class CourierGraphType : ObjectGraphType<EntityView>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("vehicleRegistrations").Resolve(ctx => ctx.Source.VehicleRegistrations);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ForceGraphType>>>>("forces").Resolve(ctx => ctx.Source.Forces);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<IncidentGraphType>>>>("incidents")
-            .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<IncidentQueries>()
-                .ByIdsAsync(Viewer.Of(ctx), ctx.Source.IncidentIds, ctx.CancellationToken));
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<IncidentBatch>().Load(Viewer.Of(ctx), ctx.Source.IncidentIds));
     }
 }
 
@@ -38,8 +37,7 @@ public sealed class SuspectGraphType : ObjectGraphType<EntityView>
         Field<StringGraphType>("name").Resolve(ctx => ctx.Source.Name);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ForceGraphType>>>>("forces").Resolve(ctx => ctx.Source.Forces);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<IncidentGraphType>>>>("incidents")
-            .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<IncidentQueries>()
-                .ByIdsAsync(Viewer.Of(ctx), ctx.Source.IncidentIds, ctx.CancellationToken));
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<IncidentBatch>().Load(Viewer.Of(ctx), ctx.Source.IncidentIds));
     }
 }
 

@@ -127,7 +127,7 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities, 
 
     /// <summary>
     /// Sorts the sightings met into couriers. Sightings the viewer sees in full join into the
-    /// person the viewer may know (<see cref="EntityQueries.PersonAsync"/>); the others are grouped
+    /// person the viewer may know (<see cref="EntityQueries.PersonsAsync"/>); the others are grouped
     /// by the keys they share among themselves and come back withheld. A courier's hop is the
     /// nearest of its sightings; its carriers are its sightings' incidents at that hop.
     /// </summary>
@@ -150,15 +150,18 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities, 
         var withheld = new List<(HashSet<Guid> Nodes, List<(Guid Incident, int Hop)> Carriers)>();
         var ordered = sightings.OrderBy(s => s.Value.Hop).ThenBy(s => s.Key.Incident).ThenBy(s => s.Key.Ordinal).ToList();
 
-        // First the people the viewer may know, from the sightings they see in full.
-        foreach (var (key, sighting) in ordered.Where(s => seen.Contains(s.Key.Incident)))
+        // First the people the viewer may know, from the sightings they see in full (all of them in one query).
+        var inFull = ordered.Where(s => seen.Contains(s.Key.Incident)).ToList();
+        var people = await entities.PersonsAsync(viewer, EntityView.Courier, inFull.Select(s => (IReadOnlyCollection<Guid>)s.Value.Nodes).ToList(), cancellation);
+        for (var n = 0; n < inFull.Count; n++)
         {
+            var (key, sighting) = inFull[n];
             var group = known.FindIndex(k => sighting.Nodes.Any(k.Courier.Nodes.Contains));
             if (group >= 0)
             {
                 known[group].Carriers.Add((key.Incident, sighting.Hop));
             }
-            else if (await entities.PersonAsync(viewer, EntityView.Courier, sighting.Nodes, cancellation) is { } courier)
+            else if (people[n] is { } courier)
             {
                 known.Add((courier, [(key.Incident, sighting.Hop)]));
             }
