@@ -86,23 +86,20 @@ public static class ImportLines
             return null; // The wrong kind of value: the deserializer names it.
         }
 
-        var type = (global::GraphQL.Types.IInputObjectGraphType)Activator.CreateInstance(inputType)!;
-        foreach (var field in type.Fields)
+        foreach (var (name, required, nested) in FieldsOf.GetOrAdd(inputType, Fields))
         {
-            var fieldType = field.Type!;
-            var required = fieldType.IsGenericType && fieldType.GetGenericTypeDefinition() == typeof(global::GraphQL.Types.NonNullGraphType<>);
-            var present = value.TryGetProperty(field.Name, out var child) && child.ValueKind != JsonValueKind.Null;
+            var present = value.TryGetProperty(name, out var child) && child.ValueKind != JsonValueKind.Null;
             if (required && !present)
             {
-                return $"{path}.{field.Name}";
+                return $"{path}.{name}";
             }
 
-            if (present && Unwrap(fieldType) is { } nested && typeof(global::GraphQL.Types.IInputObjectGraphType).IsAssignableFrom(nested))
+            if (present && nested is not null)
             {
                 var items = child.ValueKind == JsonValueKind.Array ? child.EnumerateArray().ToList() : [child];
                 for (var i = 0; i < items.Count; i++)
                 {
-                    var itemPath = child.ValueKind == JsonValueKind.Array ? $"{path}.{field.Name}[{i}]" : $"{path}.{field.Name}";
+                    var itemPath = child.ValueKind == JsonValueKind.Array ? $"{path}.{name}[{i}]" : $"{path}.{name}";
                     if (Missing(items[i], nested, itemPath) is { } missing)
                     {
                         return missing;
@@ -113,6 +110,21 @@ public static class ImportLines
 
         return null;
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, (string Name, bool Required, Type? Nested)[]> FieldsOf = new();
+
+    /// <summary>An input type's fields: name, whether non-null, and the input object type inside, if any (read once per type).</summary>
+    private static (string Name, bool Required, Type? Nested)[] Fields(Type inputType) =>
+        ((global::GraphQL.Types.IInputObjectGraphType)Activator.CreateInstance(inputType)!).Fields
+            .Select(field =>
+            {
+                var type = field.Type!;
+                var nested = Unwrap(type);
+                return (field.Name,
+                    type.IsGenericType && type.GetGenericTypeDefinition() == typeof(global::GraphQL.Types.NonNullGraphType<>),
+                    nested is not null && typeof(global::GraphQL.Types.IInputObjectGraphType).IsAssignableFrom(nested) ? nested : null);
+            })
+            .ToArray();
 
     /// <summary>The named type inside NonNull and List wrappers.</summary>
     private static Type? Unwrap(Type type) =>
