@@ -19,10 +19,9 @@ public sealed class LinkGraphProjection : IProjection
 {
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        CreateNodesInOrder(operations, events);
-
-        // Consecutive reports and amendments go to the database as one call, in order, so the matches
-        // of the entities they share are worked out once, in one lock order (li_apply_incidents).
+        // Consecutive reports and amendments go to the database as one call, in order: their nodes are
+        // made in one global order, their links set-based, and the matches of the entities they share
+        // worked out once each, in one lock order (li_apply_incidents).
         var applies = new List<string>();
         foreach (var @event in events)
         {
@@ -75,38 +74,6 @@ public sealed class LinkGraphProjection : IProjection
         {
             operations.QueueSqlCommand("select ersou.li_apply_incidents(?::jsonb)", "[" + string.Join(',', payloads) + "]");
             payloads.Clear();
-        }
-    }
-
-    /// <summary>
-    /// Creates every graph node a batch will link, first and in one global order (kind, key):
-    /// concurrent batches that share numbers, cars or people then wait for each other in the same
-    /// order instead of deadlocking on each other's new rows.
-    /// </summary>
-    private static void CreateNodesInOrder(IDocumentOperations operations, IReadOnlyList<IEvent> events)
-    {
-        var details = events.Select(e => e.Data switch { IncidentReported r => r.Details, IncidentAmended a => a.Details, _ => null }).OfType<IncidentDetails>().ToList();
-        if (details.Count == 0)
-        {
-            return;
-        }
-
-        var keyed = details.SelectMany(d => d.PhoneNumbers.Select(p => ("PHONE", p.E164)).Concat(d.VehicleRegistrations.Select(r => ("VEHICLE", r))))
-            .Where(n => n.Item2 is not null).Distinct().OrderBy(n => n.Item1, StringComparer.Ordinal).ThenBy(n => n.Item2, StringComparer.Ordinal).ToList();
-        var people = details.SelectMany(d => d.Couriers.SelectMany(c => c.IdentityKeys.Select(k => ("COURIER", k))).Concat(d.Suspects.SelectMany(s => s.IdentityKeys.Select(k => ("SUSPECT", k)))))
-            .Distinct().OrderBy(n => n.Item1, StringComparer.Ordinal).ThenBy(n => n.Item2, StringComparer.Ordinal).ToList();
-        if (keyed.Count > 0)
-        {
-            operations.QueueSqlCommand(
-                "select ersou.li_keyed_entity(k.kind, k.key) from unnest(?::text[], ?::text[]) with ordinality as k(kind, key, n) order by k.n",
-                keyed.Select(n => n.Item1).ToArray(), keyed.Select(n => n.Item2).ToArray());
-        }
-
-        if (people.Count > 0)
-        {
-            operations.QueueSqlCommand(
-                "select ersou.li_person_node(k.kind, k.key) from unnest(?::text[], ?::text[]) with ordinality as k(kind, key, n) order by k.n",
-                people.Select(n => n.Item1).ToArray(), people.Select(n => n.Item2).ToArray());
         }
     }
 

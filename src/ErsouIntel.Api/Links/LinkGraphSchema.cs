@@ -254,23 +254,51 @@ public static class LinkGraphSchema
         $$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_match_entities(p_incidents uuid[], p_dropped uuid[], p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_match_batch(p_incidents uuid[], p_dropped uuid[], p_new uuid[], p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
         DECLARE
           r record;
-          v_cases boolean := EXISTS (SELECT 1 FROM ersou.li_cases WHERE status = 'OPEN');
+          v_entities uuid[];
+          v_incidents uuid[];
+          v_forces text[];
+          v_held uuid[];
         BEGIN
-          -- The matches of every entity the incidents carry, or no longer carry, worked out once per
-          -- entity and one entity at a time in one global order (by id): writers that share entities
-          -- take their locks on them in the same order, so they wait for each other but never deadlock.
+          -- The matches of every entity the incidents carry, or no longer carry (p_dropped). p_new: nodes
+          -- this transaction made, which no other writer can link before it ends.
+
+          -- The incidents' links, each with its incident's force (looked up one by one: a hash join would
+          -- read every incident).
+          SELECT array_agg(l.entity_id), array_agg(l.incident_id),
+                 array_agg((SELECT i.force::text FROM ersou.li_incidents i WHERE i.id = l.incident_id))
+            INTO v_entities, v_incidents, v_forces
+            FROM ersou.li_links l WHERE l.incident_id = ANY(p_incidents);
+
+          -- Entities whose match already holds these incidents' forces (most of a busy entity's pushes):
+          -- the incidents join the match; no lock, no recount.
+          SELECT array_agg(g.entity_id) INTO v_held
+            FROM (SELECT b.entity_id, array_agg(DISTINCT b.force) AS forces
+                    FROM unnest(v_entities, v_forces) b(entity_id, force)
+                   GROUP BY b.entity_id) g
+           WHERE g.forces <@ (SELECT m.forces FROM ersou.li_matches m WHERE m.id = md5('MATCH|' || g.entity_id::text)::uuid)
+             AND NOT (g.entity_id = ANY(p_dropped));
+          INSERT INTO ersou.li_match_incidents(match_id, incident_id)
+          SELECT md5('MATCH|' || b.entity_id::text)::uuid, b.incident_id
+            FROM unnest(v_entities, v_incidents) b(entity_id, incident_id)
+           WHERE b.entity_id = ANY(v_held)
+          ON CONFLICT DO NOTHING;
+
+          -- The rest one entity at a time in one global order (by id): writers that share entities take
+          -- their locks on them in the same order, so they wait for each other but never deadlock. A node
+          -- made here that only one force links can make no match, and is skipped.
           FOR r IN SELECT t.entity_id, bool_or(t.dropped) AS dropped,
                           array_remove(array_agg(DISTINCT t.incident_id), NULL) AS incidents,
                           array_remove(array_agg(DISTINCT t.force), NULL) AS forces
-                     FROM (SELECT l.entity_id, false AS dropped, l.incident_id, i.force
-                             FROM ersou.li_links l JOIN ersou.li_incidents i ON i.id = l.incident_id
-                            WHERE l.incident_id = ANY(p_incidents)
+                     FROM (SELECT b.entity_id, false AS dropped, b.incident_id, b.force
+                             FROM unnest(v_entities, v_incidents, v_forces) b(entity_id, incident_id, force)
                            UNION ALL
                            SELECT d, true, NULL, NULL FROM unnest(p_dropped) d) t
+                    WHERE v_held IS NULL OR NOT (t.entity_id = ANY(v_held))
                     GROUP BY t.entity_id
+                   HAVING bool_or(t.dropped) OR NOT (t.entity_id = ANY(p_new)) OR count(DISTINCT t.force) > 1
                     ORDER BY t.entity_id LOOP
             IF r.dropped THEN
               -- No longer carried by one of them (amended away): forces may shrink.
@@ -278,11 +306,30 @@ public static class LinkGraphSchema
             END IF;
             IF cardinality(r.incidents) > 0 THEN
               PERFORM ersou.li_grow_entity_match(r.entity_id, r.incidents, r.forces, p_at);
-              IF v_cases THEN
-                PERFORM ersou.li_case_matches(r.entity_id, r.incidents, p_at);
-              END IF;
             END IF;
           END LOOP;
+
+          -- Entities that are also on an incident of an open case, in the same order.
+          IF EXISTS (SELECT 1 FROM ersou.li_cases WHERE status = 'OPEN') THEN
+            FOR r IN SELECT l.entity_id, array_agg(DISTINCT l.incident_id) AS incidents
+                       FROM ersou.li_links l
+                      WHERE l.incident_id = ANY(p_incidents)
+                        AND l.entity_id IN (SELECT o.entity_id
+                                              FROM ersou.li_case_incidents ci
+                                              JOIN ersou.li_cases k ON k.id = ci.case_id AND k.status = 'OPEN'
+                                              JOIN ersou.li_links o ON o.incident_id = ci.incident_id)
+                      GROUP BY l.entity_id
+                      ORDER BY l.entity_id LOOP
+              PERFORM ersou.li_case_matches(r.entity_id, r.incidents, p_at);
+            END LOOP;
+          END IF;
+        END;
+        $$;
+        """,
+        """
+        CREATE OR REPLACE FUNCTION ersou.li_match_entities(p_incidents uuid[], p_dropped uuid[], p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM ersou.li_match_batch(p_incidents, p_dropped, '{}', p_at);
         END;
         $$;
         """,
@@ -354,6 +401,119 @@ public static class LinkGraphSchema
         $$;
         """,
         """
+        CREATE OR REPLACE FUNCTION ersou.li_doc_links(docs jsonb)
+        RETURNS TABLE(incident_id uuid, kind text, ordinal int, person boolean, node_key text, role text, name text, description text, registration text, date_of_birth date)
+        -- Not inlined, and ROWS says what a push holds: the planner's guess for nested jsonb arrays (a
+        -- million rows) would otherwise join li_entity_keys by reading all of it, and JIT-compile each
+        -- statement (25 ms, more than the work).
+        LANGUAGE plpgsql STABLE ROWS 300 SET jit = off AS $$
+        BEGIN
+          -- The links of incident payloads, as li_link_incident makes them one incident at a time.
+          RETURN QUERY
+          SELECT (d->>'id')::uuid, 'PHONE', (p.n - 1)::int, false, p.v->>'e164', p.v->>'role', NULL, NULL, NULL, NULL::date
+            FROM jsonb_array_elements(docs) d, jsonb_array_elements(d#>'{details,phoneNumbers}') WITH ORDINALITY p(v, n)
+          UNION ALL
+          SELECT (d->>'id')::uuid, 'COURIER', (c.n - 1)::int, k.key IS NOT NULL,
+                 coalesce(k.key, 'sighting|' || ((d->>'id')::uuid)::text || '|' || (c.n - 1)),
+                 NULL, c.v->>'name', c.v->>'description', c.v->>'registration', (c.v->>'dateOfBirth')::date
+            FROM jsonb_array_elements(docs) d
+            CROSS JOIN LATERAL jsonb_array_elements(d->'couriers') WITH ORDINALITY c(v, n)
+            LEFT JOIN LATERAL jsonb_array_elements_text(c.v->'keys') k(key) ON true
+          UNION ALL
+          SELECT (d->>'id')::uuid, 'VEHICLE', (c.n - 1)::int, false, c.v->>'registration', NULL, NULL, NULL, c.v->>'registration', NULL::date
+            FROM jsonb_array_elements(docs) d, jsonb_array_elements(d->'couriers') WITH ORDINALITY c(v, n)
+           WHERE c.v->>'registration' IS NOT NULL
+          UNION ALL
+          SELECT (d->>'id')::uuid, 'SUSPECT', (s.n - 1)::int, k.key IS NOT NULL,
+                 coalesce(k.key, 'sighting|' || ((d->>'id')::uuid)::text || '|' || (s.n - 1)),
+                 NULL, s.v->>'name', NULL, NULL, (s.v->>'dateOfBirth')::date
+            FROM jsonb_array_elements(docs) d
+            CROSS JOIN LATERAL jsonb_array_elements(d->'suspects') WITH ORDINALITY s(v, n)
+            LEFT JOIN LATERAL jsonb_array_elements_text(s.v->'keys') k(key) ON true;
+        END;
+        $$;
+        """,
+        """
+        CREATE OR REPLACE FUNCTION ersou.li_link_incidents(docs jsonb, OUT dropped uuid[], OUT created uuid[]) LANGUAGE plpgsql SET jit = off AS $$
+        DECLARE
+          v_ids uuid[];
+          v_old_incidents uuid[];
+          v_old_entities uuid[];
+          v_doc jsonb;
+        BEGIN
+          -- li_link_incident for many incidents at once, set-based. Returns the entities they no longer
+          -- carry and the nodes made here.
+          dropped := '{}';
+          created := '{}';
+          SELECT array_agg((d->>'id')::uuid) INTO v_ids FROM jsonb_array_elements(docs) d;
+          IF v_ids IS NULL THEN
+            RETURN;
+          END IF;
+          IF cardinality(v_ids) > (SELECT count(DISTINCT x) FROM unnest(v_ids) x) THEN
+            -- One incident twice (a report and its amendment): one after another, in order.
+            FOR v_doc IN SELECT value FROM jsonb_array_elements(docs) LOOP
+              dropped := dropped || ersou.li_link_incident(v_doc);
+            END LOOP;
+            RETURN;
+          END IF;
+
+          INSERT INTO ersou.li_incidents(id, force, force_reference, handling, category, occurred_at, reported_at, updated_at, retracted, version, details)
+          SELECT (d->>'id')::uuid, d->>'force',
+                 -- An amendment does not carry the reference: it keeps the one first reported.
+                 coalesce(d->>'forceReference', (SELECT i.force_reference FROM ersou.li_incidents i WHERE i.id = (d->>'id')::uuid)),
+                 d#>>'{details,grading,handling}', d#>>'{details,category}', (d#>>'{details,occurredAt}')::timestamptz,
+                 (d->>'recordedAt')::timestamptz, (d->>'recordedAt')::timestamptz, false, (d->>'version')::int, d->'details'
+            FROM jsonb_array_elements(docs) d
+          ON CONFLICT (id) DO UPDATE SET handling = excluded.handling, category = excluded.category, occurred_at = excluded.occurred_at,
+                 updated_at = excluded.updated_at, version = excluded.version, details = excluded.details;
+
+          SELECT array_agg(l.incident_id), array_agg(l.entity_id) INTO v_old_incidents, v_old_entities
+            FROM ersou.li_links l WHERE l.incident_id = ANY(v_ids);
+          IF v_old_incidents IS NOT NULL THEN
+            DELETE FROM ersou.li_links WHERE incident_id = ANY(v_ids);
+          END IF;
+
+          -- Nodes first, in one global order (kind, key): concurrent pushes that share numbers, cars or
+          -- people then wait for each other in the same order instead of deadlocking on each other's new
+          -- rows. Numbers, cars and sightings without keys are named by a hash of what they are; a
+          -- person's identity key gets a random node id (no way to test guesses of a PNC ID).
+          WITH made AS (
+            INSERT INTO ersou.li_entities(id, kind, key)
+            SELECT md5(n.kind || '|' || n.node_key)::uuid, n.kind, n.node_key
+              FROM (SELECT DISTINCT l.kind, l.node_key FROM ersou.li_doc_links(docs) l WHERE NOT l.person) n
+             ORDER BY n.kind, n.node_key
+            ON CONFLICT (id) DO NOTHING
+            RETURNING id)
+          SELECT coalesce(array_agg(id), '{}') INTO created FROM made;
+          WITH keys AS (
+            INSERT INTO ersou.li_entity_keys(kind, key, entity_id)
+            SELECT p.kind, p.node_key, gen_random_uuid()
+              FROM (SELECT DISTINCT l.kind, l.node_key FROM ersou.li_doc_links(docs) l WHERE l.person) p
+             ORDER BY p.kind, p.node_key
+            ON CONFLICT DO NOTHING
+            RETURNING kind, key, entity_id),
+          made AS (
+            INSERT INTO ersou.li_entities(id, kind, key)
+            SELECT entity_id, kind, key FROM keys
+            ON CONFLICT (id) DO NOTHING
+            RETURNING id)
+          SELECT created || coalesce(array_agg(id), '{}') INTO created FROM made;
+
+          INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, role, name, description, registration, date_of_birth)
+          SELECT l.incident_id, l.kind, l.ordinal, CASE WHEN l.person THEN k.entity_id ELSE md5(l.kind || '|' || l.node_key)::uuid END,
+                 l.role, l.name, l.description, l.registration, l.date_of_birth
+            FROM ersou.li_doc_links(docs) l
+            LEFT JOIN ersou.li_entity_keys k ON l.person AND k.kind = l.kind AND k.key = l.node_key;
+
+          IF v_old_incidents IS NOT NULL THEN
+            SELECT coalesce(array_agg(DISTINCT o.e), '{}') INTO dropped
+              FROM unnest(v_old_incidents, v_old_entities) o(i, e)
+             WHERE NOT EXISTS (SELECT 1 FROM ersou.li_links l WHERE l.incident_id = o.i AND l.entity_id = o.e);
+          END IF;
+        END;
+        $$;
+        """,
+        """
         CREATE OR REPLACE FUNCTION ersou.li_apply_incident_unsafe(doc jsonb) RETURNS void LANGUAGE plpgsql AS $$
         DECLARE
           v_dropped uuid[];
@@ -392,23 +552,21 @@ public static class LinkGraphSchema
         $$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_apply_incidents(docs jsonb) RETURNS void LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_apply_incidents(docs jsonb) RETURNS void LANGUAGE plpgsql SET jit = off AS $$
         DECLARE
           v_doc jsonb;
-          v_ids uuid[] := '{}';
-          v_dropped uuid[] := '{}';
+          v_ids uuid[];
           v_at timestamptz;
+          v_dropped uuid[];
+          v_created uuid[];
         BEGIN
-          -- A batch of incident events, in order: each linked, then the matches of all the entities they
-          -- touched worked out once per entity in one global order (li_match_entities). One exception
-          -- block (a subtransaction) for the whole batch rather than one per event.
+          -- A batch of incident events, in order: linked together (li_link_incidents), then the matches of
+          -- all the entities they touched worked out once per entity (li_match_batch). One exception block
+          -- (a subtransaction) for the whole batch rather than one per event.
           BEGIN
-            FOR v_doc IN SELECT value FROM jsonb_array_elements(docs) LOOP
-              v_dropped := v_dropped || ersou.li_link_incident(v_doc);
-              v_ids := v_ids || (v_doc->>'id')::uuid;
-              v_at := greatest(v_at, (v_doc->>'recordedAt')::timestamptz);
-            END LOOP;
-            PERFORM ersou.li_match_entities(v_ids, v_dropped, v_at);
+            SELECT l.dropped, l.created INTO v_dropped, v_created FROM ersou.li_link_incidents(docs) l;
+            SELECT array_agg((d->>'id')::uuid), max((d->>'recordedAt')::timestamptz) INTO v_ids, v_at FROM jsonb_array_elements(docs) d;
+            PERFORM ersou.li_match_batch(v_ids, v_dropped, v_created, v_at);
           EXCEPTION
             WHEN deadlock_detected OR serialization_failure OR lock_not_available OR query_canceled THEN RAISE;
             WHEN OTHERS THEN
