@@ -145,6 +145,17 @@ lint_dockerfile() {
     [ -e "$ROOT/$source" ] || { say FAIL "COPY source $source does not exist in the repository"; missing=1; }
   done < <(grep -E '^COPY[[:space:]]' <<<"$instructions" | grep -v -- '--from=' | awk '{for (i = 2; i < NF; i++) if ($i !~ /^--/) print $i}')
   [ "$missing" = 0 ] && say ok "every COPY source from the build context exists"
+  # The build's own settings: SDK band, properties (warnings as errors), package versions, and
+  # the analysers' settings, without which the Release build fails.
+  local setting absent=()
+  for setting in global.json Directory.Build.props Directory.Packages.props .editorconfig; do
+    has "^COPY[[:space:]](.*[[:space:]])?${setting//./\\.}([[:space:]]|$)" "$instructions" || absent+=("$setting")
+  done
+  if [ "${#absent[@]}" -eq 0 ]; then
+    say ok "the build stage copies global.json, Directory.Build.props, Directory.Packages.props, .editorconfig"
+  else
+    say FAIL "the build stage does not copy ${absent[*]}"
+  fi
   local ignore="$file.dockerignore" pattern
   if [ -f "$ignore" ]; then
     local unexcluded=()
