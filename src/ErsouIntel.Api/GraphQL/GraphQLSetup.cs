@@ -22,6 +22,12 @@ public static class GraphQLSetup
             .AddSchema<ErsouSchema>()
             .AddGraphTypes(typeof(ErsouSchema).Assembly)
             .AddSystemTextJson()
+            // Spans with the operation's name and type; never its document or variables (personal data).
+            .UseTelemetry(telemetry =>
+            {
+                telemetry.RecordDocument = false;
+                telemetry.RecordException = false;
+            })
             // Marten sessions are not thread-safe: resolve sibling fields one after another.
             .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query)
             .AddComplexityAnalyzer(c =>

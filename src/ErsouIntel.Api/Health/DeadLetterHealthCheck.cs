@@ -9,13 +9,11 @@ namespace ErsouIntel.Api.Health;
 /// </summary>
 public sealed class DeadLetterHealthCheck(NpgsqlDataSource db) : IHealthCheck
 {
-    /// <summary>The service's meter; the gauge reports the count the last readiness check saw (dotnet-counters, or OpenTelemetry once exported).</summary>
-    public static readonly System.Diagnostics.Metrics.Meter Meter = new("ErsouIntel");
-
     private static long lastCount;
 
     static DeadLetterHealthCheck() =>
-        Meter.CreateObservableGauge("ersou.link_graph.dead_letters", () => Interlocked.Read(ref lastCount), unit: "{event}", description: "Events the link-graph projection set aside.");
+        // The count the last readiness check saw (probes run every few seconds).
+        Telemetry.ErsouMetrics.Meter.CreateObservableGauge("ersou.link_graph.dead_letters", () => Interlocked.Read(ref lastCount), unit: "{event}", description: "Events the link-graph projection set aside.");
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -3,6 +3,7 @@ using ErsouIntel.Api.Health;
 using ErsouIntel.Api.Identity;
 using ErsouIntel.Api.Protection;
 using ErsouIntel.Api.Storage;
+using ErsouIntel.Api.Telemetry;
 
 namespace ErsouIntel.Api.Hosting;
 
@@ -15,6 +16,7 @@ public static class ErsouIntelHost
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
+        builder.AddErsouTelemetry();
         builder.WebHost.ConfigureKestrel((context, kestrel) => ApplyLimits(kestrel.Limits, context.Configuration));
 
         var connectionString = await DevelopmentDatabase.ResolveAsync(builder.Configuration, Console.Out);

@@ -36,6 +36,7 @@ public static class AbuseProtection
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = async (context, cancellation) =>
             {
+                Telemetry.ErsouMetrics.RateLimitRefused(GraphQLPolicy);
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limits.Window;
                 context.HttpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
                 context.HttpContext.Response.ContentType = "application/json; charset=utf-8";
@@ -73,6 +74,7 @@ public static class AbuseProtection
                 RejectionStatusCode = StatusCodes.Status429TooManyRequests,
                 OnRejected = (context, _) =>
                 {
+                    Telemetry.ErsouMetrics.RateLimitRefused("sign-in");
                     var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limits.Window;
                     context.HttpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
                     return ValueTask.CompletedTask;

@@ -44,6 +44,10 @@ public static class EventStore
                 options.Storage.ExtendedSchemaObjects.AddRange(LinkGraphSchema.Objects());
                 options.Storage.ExtendedSchemaObjects.AddRange(Api.Audit.AccessLogSchema.Objects());
 
+                // Spans per connection (tenant only, never SQL) and a counter of events appended per type and tenant.
+                options.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
+                options.OpenTelemetry.TrackEventCounters();
+
                 // Production schemas change only by an explicit command (db-apply), never as a side effect of starting.
                 options.AutoCreateSchemaObjects = applySchemaOnStartup ? AutoCreate.CreateOrUpdate : AutoCreate.None;
             })

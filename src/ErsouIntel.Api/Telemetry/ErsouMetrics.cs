@@ -1,0 +1,34 @@
+using System.Diagnostics.Metrics;
+using ErsouIntel.Domain;
+
+namespace ErsouIntel.Api.Telemetry;
+
+/// <summary>
+/// The service's own instruments, on meter <c>ErsouIntel</c>. Tags are counts' dimensions only
+/// (force, outcome, kind, policy): never a record's content, a subject or a justification.
+/// ASP.NET Core's own meters give requests, errors (status codes) and latency.
+/// </summary>
+public static class ErsouMetrics
+{
+    public const string MeterName = "ErsouIntel";
+
+    public static readonly Meter Meter = new(MeterName);
+
+    private static readonly Counter<long> Ingested = Meter.CreateCounter<long>(
+        "ersou.incidents.ingested", unit: "{incident}", description: "Incidents taken from force systems and imports, by force and outcome (CREATED, AMENDED, UNCHANGED, REFUSED).");
+
+    private static readonly Counter<long> LogEntries = Meter.CreateCounter<long>(
+        "ersou.access_log.entries", unit: "{entry}", description: "Access-log entries written, by kind.");
+
+    private static readonly Counter<long> Refusals = Meter.CreateCounter<long>(
+        "ersou.rate_limit.refusals", unit: "{request}", description: "Requests refused with 429 by a rate limit, by policy.");
+
+    public static void IncidentIngested(Force force, string outcome, long count = 1) =>
+        Ingested.Add(count, new KeyValuePair<string, object?>("force", force.TenantId()), new KeyValuePair<string, object?>("outcome", outcome));
+
+    public static void AccessLogEntryWritten(string kind) =>
+        LogEntries.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    public static void RateLimitRefused(string policy) =>
+        Refusals.Add(1, new KeyValuePair<string, object?>("policy", policy));
+}
