@@ -122,7 +122,7 @@ public sealed class MutationType : ObjectGraphType
             }
         });
 
-        var rows = await IncidentRow.LoadAsync(Db(ctx), results.Where(r => r.Errors.Count == 0).Select(r => r.IncidentId!.Value).ToHashSet(), ctx.CancellationToken);
+        var rows = await StoredRowsAsync(Db(ctx), results.Where(r => r.Errors.Count == 0).ToList(), ctx.CancellationToken);
         // A force system sees what it wrote, and nothing of other forces through it.
         var viewer = new Viewer(force, caller.Subject, false, null);
         return results.Select(r => new ReportIncidentPayload(
@@ -130,6 +130,52 @@ public sealed class MutationType : ObjectGraphType
             r.Errors.Count == 0 && rows.GetValueOrDefault(r.IncidentId!.Value) is { } row ? row with { ShownTo = viewer } : null,
             r.Outcome,
             r.Errors)).ToList();
+    }
+
+    /// <summary>
+    /// The read model's rows of the incidents a push stored. Each report knows the row it wrote, so only
+    /// the versions are read back: a row at that version is the one written (no second read of every
+    /// incident's details); anything else (moved on since, or not linked) is read in full.
+    /// </summary>
+    private static async Task<Dictionary<Guid, IncidentRow>> StoredRowsAsync(NpgsqlDataSource db, List<ReportResult> stored, CancellationToken cancellation)
+    {
+        var rows = new Dictionary<Guid, IncidentRow>();
+        if (stored.Count == 0)
+        {
+            return rows;
+        }
+
+        var versions = new Dictionary<Guid, int>();
+        await using (var command = db.CreateCommand("select id, version from ersou.li_incidents where id = any($1)"))
+        {
+            command.Parameters.AddWithValue(stored.Select(r => r.IncidentId!.Value).Distinct().ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+            {
+                versions[reader.GetGuid(0)] = reader.GetInt32(1);
+            }
+        }
+
+        var reread = new HashSet<Guid>();
+        foreach (var result in stored)
+        {
+            var id = result.IncidentId!.Value;
+            if (result.Row is { } row && versions.GetValueOrDefault(id) == row.Version)
+            {
+                rows.TryAdd(id, row);
+            }
+            else if (versions.ContainsKey(id))
+            {
+                reread.Add(id);
+            }
+        }
+
+        foreach (var (id, row) in await IncidentRow.LoadAsync(db, reread, cancellation))
+        {
+            rows[id] = row;
+        }
+
+        return rows;
     }
 
     private static async Task<CasePayload> CaseChangeAsync(IResolveFieldContext ctx, Func<CaseWork, Actor, Task<CaseChange>> change)

@@ -9,7 +9,11 @@ using Npgsql;
 namespace ErsouIntel.Api.Incidents.Reporting;
 
 /// <summary>What one report came to: the incident, how it was taken, or why it was refused.</summary>
-public sealed record ReportResult(Guid? IncidentId, ReportOutcome? Outcome, IReadOnlyList<UserError> Errors);
+public sealed record ReportResult(Guid? IncidentId, ReportOutcome? Outcome, IReadOnlyList<UserError> Errors)
+{
+    /// <summary>The incident as this report left it in the read model (the inline projection wrote the same row in the same transaction).</summary>
+    public IncidentRow? Row { get; init; }
+}
 
 /// <summary>
 /// <c>reportIncident</c>, <c>reportIncidents</c> and <c>retractIncident</c>: upserts by force
@@ -26,7 +30,8 @@ public sealed partial class IncidentReporting(IDocumentStore store, NpgsqlDataSo
     /// logged even when the request is cut short (a timeout) before the whole batch is answered.</param>
     public async Task<IReadOnlyList<ReportResult>> ReportAsync(Force force, Actor actor, IReadOnlyList<IncidentReport> reports, CancellationToken cancellation, Action<ReportResult>? committed = null)
     {
-        var now = clock.GetUtcNow();
+        // To the microsecond, as PostgreSQL keeps it: the row this request answers with is then the row a later read gives.
+        var now = ToMicroseconds(clock.GetUtcNow());
         var results = new ReportResult?[reports.Count];
         var commands = new List<(int Index, ReportIncident Command)>();
         for (var i = 0; i < reports.Count; i++)
@@ -180,14 +185,21 @@ public sealed partial class IncidentReporting(IDocumentStore store, NpgsqlDataSo
         {
             // A stream id taken meanwhile makes the whole transaction fail: no second incident.
             session.Events.StartStream<Incident>(id, [.. events]);
-        }
-        else if (events.Count > 0)
-        {
-            session.Events.Append(id, existing.Version + events.Count, [.. events]);
+            var created = new IncidentRow(id, command.Force, command.ForceReference, command.Details.Grading.Handling, command.Now, false, events.Count, command.Details);
+            return new ReportResult(id, outcome, []) { Row = created };
         }
 
-        return new ReportResult(id, outcome, []);
+        if (events.Count > 0)
+        {
+            session.Events.Append(id, existing.Version + events.Count, [.. events]);
+            var amended = existing with { Handling = command.Details.Grading.Handling, Version = existing.Version + events.Count, Details = command.Details };
+            return new ReportResult(id, outcome, []) { Row = amended };
+        }
+
+        return new ReportResult(id, outcome, []) { Row = existing };
     }
+
+    private static DateTimeOffset ToMicroseconds(DateTimeOffset at) => at.AddTicks(-(at.Ticks % (TimeSpan.TicksPerMillisecond / 1000)));
 
     /// <summary>Another writer got there first: a stream id taken, a version moved on, or a deadlock between two batches.</summary>
     private static bool IsConcurrencyConflict(Exception e)
