@@ -22,16 +22,16 @@ public sealed class LinkGraphProjection : IProjection
         // Consecutive reports and amendments go to the database as one call, in order: their nodes are
         // made in one global order, their links set-based, and the matches of the entities they share
         // worked out once each, in one lock order (li_apply_incidents).
-        var applies = new List<string>();
+        var applies = new List<object>();
         foreach (var @event in events)
         {
             switch (@event.Data)
             {
                 case IncidentReported e:
-                    applies.Add(Payload(e.IncidentId, e.Force, e.ForceReference, e.Details, @event.Version, e.ReportedAt));
+                    applies.Add(PayloadOf(e.IncidentId, e.Force, e.ForceReference, e.Details, @event.Version, e.ReportedAt));
                     continue;
                 case IncidentAmended e:
-                    applies.Add(Payload(e.IncidentId, Forces.FromTenantId(@event.TenantId), null, e.Details, @event.Version, e.AmendedAt));
+                    applies.Add(PayloadOf(e.IncidentId, Forces.FromTenantId(@event.TenantId), null, e.Details, @event.Version, e.AmendedAt));
                     continue;
             }
 
@@ -68,11 +68,11 @@ public sealed class LinkGraphProjection : IProjection
         return Task.CompletedTask;
     }
 
-    private static void Apply(IDocumentOperations operations, List<string> payloads)
+    private static void Apply(IDocumentOperations operations, List<object> payloads)
     {
         if (payloads.Count > 0)
         {
-            operations.QueueSqlCommand("select ersou.li_apply_incidents(?::jsonb)", "[" + string.Join(',', payloads) + "]");
+            operations.QueueSqlCommand("select ersou.li_apply_incidents(?::jsonb)", JsonSerializer.Serialize(payloads, ReadModelJson.Options));
             payloads.Clear();
         }
     }
@@ -81,17 +81,18 @@ public sealed class LinkGraphProjection : IProjection
         operations.QueueSqlCommand("update ersou.li_cases set version = ? where id = ?", (int)@event.Version, caseId);
 
     internal static string Payload(Guid id, Force force, string? forceReference, IncidentDetails details, long version, DateTimeOffset recordedAt) =>
-        JsonSerializer.Serialize(
-            new
-            {
-                id,
-                force = force.TenantId(),
-                forceReference,
-                version,
-                recordedAt,
-                details,
-                couriers = details.Couriers.Select(c => new { keys = c.IdentityKeys, c.Name, c.Description, registration = c.VehicleRegistration, c.DateOfBirth }),
-                suspects = details.Suspects.Select(s => new { keys = s.IdentityKeys, s.Name, s.DateOfBirth }),
-            },
-            ReadModelJson.Options);
+        JsonSerializer.Serialize(PayloadOf(id, force, forceReference, details, version, recordedAt), ReadModelJson.Options);
+
+    private static object PayloadOf(Guid id, Force force, string? forceReference, IncidentDetails details, long version, DateTimeOffset recordedAt) =>
+        new
+        {
+            id,
+            force = force.TenantId(),
+            forceReference,
+            version,
+            recordedAt,
+            details,
+            couriers = details.Couriers.Select(c => new { keys = c.IdentityKeys, c.Name, c.Description, registration = c.VehicleRegistration, c.DateOfBirth }),
+            suspects = details.Suspects.Select(s => new { keys = s.IdentityKeys, s.Name, s.DateOfBirth }),
+        };
 }
