@@ -12,7 +12,8 @@
 # half-way), DOWNTIME (seconds the service stays down, 3), CLIENT_TIMEOUT (seconds the
 # client may take in all, 1800), SKIP_BUILD=1 (use the last Release build), KEEP=1 (keep the
 # database and the work folder for a look afterwards), NO_KILL=1 (no kill and restart: just
-# send and verify, for measuring throughput).
+# send and verify, for measuring throughput), WARMUP (incidents sent first, under references of
+# their own, so that the measured send meets a service past its JIT warm-up; 0).
 #
 # It uses the local PostgreSQL cluster the run command keeps in .local/postgres/ (starting it the
 # way the run command does when it is not running), on a database of its own that it drops at the
@@ -152,6 +153,12 @@ log "database $DB on the local cluster at 127.0.0.1:$PG_PORT; service on 127.0.0
 
 start_service
 wait_ready
+
+if [ "${WARMUP:-0}" -gt 0 ]; then
+    log "warming up: $WARMUP incidents (run tag warm$SEED), acknowledged into the same file and verified with the rest"
+    dotnet "$TOOL_DLL" send --url "http://127.0.0.1:$PORT" --count "$WARMUP" --seed "$SEED" --run-tag "warm$SEED" --batch "$BATCH" \
+        --ack-file "$ACKS" --deadline "$CLIENT_TIMEOUT" > >(tee -a "$CLIENT_LOG" | tail -n 1 | sed 's/^/warm-up /') 2>&1
+fi
 
 log "sending $COUNT incidents (seed $SEED, batches of $BATCH) from 6 force systems"
 SEND_STARTED=$(now)
