@@ -9,17 +9,11 @@ namespace ErsouIntel.Api.Health;
 /// </summary>
 public sealed class DeadLetterHealthCheck(NpgsqlDataSource db) : IHealthCheck
 {
-    private static long lastCount;
-
-    static DeadLetterHealthCheck() =>
-        // The count the last readiness check saw (probes run every few seconds).
-        Telemetry.ErsouMetrics.Meter.CreateObservableGauge("ersou.link_graph.dead_letters", () => Interlocked.Read(ref lastCount), unit: "{event}", description: "Events the link-graph projection set aside.");
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("select count(*) from ersou.li_dead_letters");
         var count = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        Interlocked.Exchange(ref lastCount, count);
+        Telemetry.ErsouMetrics.DeadLettersCounted(count);
         return count == 0
             ? HealthCheckResult.Healthy("No event set aside.")
             : HealthCheckResult.Degraded($"{count} event(s) set aside by the link-graph projection.", data: new Dictionary<string, object> { ["deadLetters"] = count });

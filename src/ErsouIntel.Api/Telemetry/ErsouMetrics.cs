@@ -23,6 +23,14 @@ public static class ErsouMetrics
     private static readonly Counter<long> Refusals = Meter.CreateCounter<long>(
         "ersou.rate_limit.refusals", unit: "{request}", description: "Requests refused with 429 by a rate limit, by policy.");
 
+    private static long deadLetters;
+
+    static ErsouMetrics() =>
+        Meter.CreateObservableGauge("ersou.link_graph.dead_letters", () => Interlocked.Read(ref deadLetters), unit: "{event}",
+            description: "Events the link-graph projection set aside, as the last readiness check counted them.");
+
+    public static void DeadLettersCounted(long count) => Interlocked.Exchange(ref deadLetters, count);
+
     public static void IncidentIngested(Force force, string outcome, long count = 1) =>
         Ingested.Add(count, new KeyValuePair<string, object?>("force", force.TenantId()), new KeyValuePair<string, object?>("outcome", outcome));
 

@@ -120,6 +120,11 @@ public sealed class AccessLogWriter(NpgsqlDataSource db)
 
         await batch.ExecuteNonQueryAsync(cancellation);
         await transaction.CommitAsync(cancellation);
+        foreach (var entry in written)
+        {
+            Telemetry.ErsouMetrics.AccessLogEntryWritten(AccessLogChain.KindName(entry.Kind));
+        }
+
         return written;
     }
 

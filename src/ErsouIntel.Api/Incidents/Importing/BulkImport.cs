@@ -81,6 +81,11 @@ public sealed class BulkImport(IDocumentStore store, NpgsqlDataSource db, Incide
             }
         }
 
+        foreach (var force in created.GroupBy(c => c.Force))
+        {
+            Telemetry.ErsouMetrics.IncidentIngested(force.Key, "CREATED", force.Count());
+        }
+
         return new ImportBatchResult(created.Count, throughApi, refused);
     }
 

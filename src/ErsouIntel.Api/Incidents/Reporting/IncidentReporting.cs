@@ -73,6 +73,11 @@ public sealed partial class IncidentReporting(IDocumentStore store, NpgsqlDataSo
             committed?.Invoke(results[item.Index]!);
         }
 
+        foreach (var outcome in results.GroupBy(r => r!.Errors.Count > 0 ? "REFUSED" : r!.Outcome!.Value.ToString().ToUpperInvariant()))
+        {
+            Telemetry.ErsouMetrics.IncidentIngested(force, outcome.Key, outcome.Count());
+        }
+
         return results!;
     }
 
