@@ -13,7 +13,8 @@
 # client may take in all, 1800), SKIP_BUILD=1 (use the last Release build), KEEP=1 (keep the
 # database and the work folder for a look afterwards), NO_KILL=1 (no kill and restart: just
 # send and verify, for measuring throughput), WARMUP (incidents sent first, under references of
-# their own, so that the measured send meets a service past its JIT warm-up; 0).
+# their own, so that the measured send meets a service past its JIT warm-up; 0), EPHEMERAL_KEYS=1
+# (Development's throwaway token keys instead of certificates).
 #
 # It uses the local PostgreSQL cluster the run command keeps in .local/postgres/ (starting it the
 # way the run command does when it is not running), on a database of its own that it drops at the
@@ -96,10 +97,32 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
+# Token keys as in production: PKCS#12 certificates (throwaway, in the work folder), the same across
+# the restart. Development's ephemeral keys (EPHEMERAL_KEYS=1, or without openssl) cost about 10 ms of
+# CPU per request in token validation: each decryption re-imports the private key and checks it.
+KEY_SETTINGS=()
+make_keys() {
+    if [ "${EPHEMERAL_KEYS:-0}" = 1 ] || ! command -v openssl >/dev/null 2>&1; then
+        log "token keys: Development's ephemeral keys"
+        return 0
+    fi
+    local secret name
+    secret=$(openssl rand -hex 16)
+    for name in signing encryption; do
+        openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/$name.key" -out "$WORK/$name.crt" -days 2 \
+            -subj "/CN=ersou-crash-test-$name" -addext "keyUsage=digitalSignature,keyEncipherment" >/dev/null 2>&1
+        openssl pkcs12 -export -inkey "$WORK/$name.key" -in "$WORK/$name.crt" -out "$WORK/$name.pfx" -passout "pass:$secret" >/dev/null 2>&1
+        rm -f "$WORK/$name.key"
+    done
+    KEY_SETTINGS=(Identity__SigningCertificatePath="$WORK/signing.pfx" Identity__SigningCertificatePassword="$secret"
+        Identity__EncryptionCertificatePath="$WORK/encryption.pfx" Identity__EncryptionCertificatePassword="$secret")
+    log "token keys: throwaway certificates in $WORK (as production signs and encrypts)"
+}
+
 start_service() {
     # exec: the PID we hold is the service itself, so kill -9 hits it and nothing else.
-    (cd "$API_DIR" && ASPNETCORE_ENVIRONMENT=Development ConnectionStrings__Postgres="$CONNECTION" \
-        exec dotnet "$API_DLL" --urls "http://127.0.0.1:$PORT") >>"$SERVICE_LOG" 2>&1 &
+    (cd "$API_DIR" && exec env ASPNETCORE_ENVIRONMENT=Development ConnectionStrings__Postgres="$CONNECTION" "${KEY_SETTINGS[@]}" \
+        dotnet "$API_DLL" --urls "http://127.0.0.1:$PORT") >>"$SERVICE_LOG" 2>&1 &
     SERVICE_PID=$!
 }
 
@@ -151,6 +174,7 @@ CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Database=$DB;Username=postgres;Password
 PORT=$(free_port)
 log "database $DB on the local cluster at 127.0.0.1:$PG_PORT; service on 127.0.0.1:$PORT; work folder $WORK"
 
+make_keys
 start_service
 wait_ready
 
