@@ -10,6 +10,7 @@ internal sealed record BenchOptions(
     int Batch,
     int ClientsPerForce,
     int Queries,
+    int MaxHops,
     int FreshnessIncidents,
     int Probes,
     string Out,
@@ -30,6 +31,7 @@ internal sealed record BenchOptions(
           --batch B                  reportIncidents batch size, 1 to 500 (default 100)
           --clients-per-force C      concurrent senders per force, 1 to 16 (default 1)
           --queries Q                phone numbers asked about at 1, 2 and 3 hops (default 1000)
+          --max-hops H               ask up to H hops, 1 to 3 (default 3; 2 keeps a 1M run within an hour)
           --freshness-incidents F    incidents pushed while freshness is probed (default min(N/10, 20000))
           --probes P                 freshness probes (default 100)
           --out FILE                 the JSON results (default bench-results/bench-<N>-<yyyyMMdd-HHmmss>.json)
@@ -61,7 +63,7 @@ internal sealed record BenchOptions(
             values[arg[2..]] = args[++i];
         }
 
-        var known = new[] { "incidents", "seed", "api-incidents", "batch", "clients-per-force", "queries", "freshness-incidents", "probes", "out", "connection-string", "database", "work" };
+        var known = new[] { "incidents", "seed", "api-incidents", "batch", "clients-per-force", "queries", "max-hops", "freshness-incidents", "probes", "out", "connection-string", "database", "work" };
         foreach (var name in values.Keys.Where(k => !known.Contains(k)))
         {
             throw new ArgumentException($"Unknown option --{name}.");
@@ -97,6 +99,7 @@ internal sealed record BenchOptions(
             Int(values, "batch", 100, 1, 500),
             Int(values, "clients-per-force", 1, 1, 16),
             Int(values, "queries", 1000, 1, 1_000_000),
+            Int(values, "max-hops", 3, 1, 3),
             Int(values, "freshness-incidents", Math.Min(incidents / 10, 20_000), 0, 10_000_000),
             Int(values, "probes", 100, 1, 100_000),
             values.GetValueOrDefault("out") ?? Path.Combine(root, "bench-results", string.Create(CultureInfo.InvariantCulture, $"bench-{incidents}-{stamp}.json")),

@@ -153,7 +153,7 @@ public static class Program
         results.Notes.Add("ANALYZE was run after loading, before the link queries.");
 
         AnsiConsole.MarkupLine("e. linkedCouriers through the API, and the SQL floor");
-        results.LinkQueries = await LiveProgress.RunAsync(ctx => LinkQueries.RunAsync(api, signIn, db, options.Queries, options.Seed, ctx, cancellation));
+        results.LinkQueries = await LiveProgress.RunAsync(ctx => LinkQueries.RunAsync(api, signIn, db, options.Queries, options.MaxHops, options.Seed, ctx, cancellation));
 
         AnsiConsole.MarkupLine("f. freshness under load");
         var load = Take(incidents, options.FreshnessIncidents);

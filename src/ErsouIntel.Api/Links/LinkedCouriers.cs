@@ -153,10 +153,13 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities, 
         // First the people the viewer may know, from the sightings they see in full (all of them in one query).
         var inFull = ordered.Where(s => seen.Contains(s.Key.Incident)).ToList();
         var people = await entities.PersonsAsync(viewer, EntityView.Courier, inFull.Select(s => (IReadOnlyCollection<Guid>)s.Value.Nodes).ToList(), cancellation);
+        // Which known person each key node belongs to: the first person made that holds it.
+        var knownByNode = new Dictionary<Guid, int>();
+        int KnownGroup(List<Guid> nodes) => nodes.Select(n => knownByNode.GetValueOrDefault(n, -1)).Where(g => g >= 0).DefaultIfEmpty(-1).Min();
         for (var n = 0; n < inFull.Count; n++)
         {
             var (key, sighting) = inFull[n];
-            var group = known.FindIndex(k => sighting.Nodes.Any(k.Courier.Nodes.Contains));
+            var group = KnownGroup(sighting.Nodes);
             if (group >= 0)
             {
                 known[group].Carriers.Add((key.Incident, sighting.Hop));
@@ -164,6 +167,10 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities, 
             else if (people[n] is { } courier)
             {
                 known.Add((courier, [(key.Incident, sighting.Hop)]));
+                foreach (var node in courier.Nodes)
+                {
+                    knownByNode.TryAdd(node, known.Count - 1);
+                }
             }
         }
 
@@ -173,7 +180,7 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities, 
         foreach (var (key, sighting) in ordered.Where(s => !seen.Contains(s.Key.Incident)))
         {
             var carrier = (key.Incident, sighting.Hop);
-            var group = known.FindIndex(k => sighting.Nodes.Any(k.Courier.Nodes.Contains));
+            var group = KnownGroup(sighting.Nodes);
             if (group >= 0)
             {
                 known[group].Carriers.Add(carrier);

@@ -22,14 +22,13 @@ internal static class LinkQueries
     public const string Investigator = "hertfordshire.investigator";
     public const string Purpose = "INVESTIGATION";
     public const string Why = "Benchmark: courier-fraud link analysis across the region (issue 6).";
-    private const int MaxHops = 3;
     private const int WarmUp = 10;
 
     // The service's caps (Links/LinkedCouriers.cs, Links/EntityQueries.cs): past them its answer is bounded, the floor's is not.
     private const int WalkCap = 20_000;
     private const int PersonCap = 1_000;
 
-    public static async Task<LinkQueryResult> RunAsync(GraphQLClient api, SignIn signIn, BenchDatabase db, int queries, int seed, ProgressContext progress, CancellationToken cancellation)
+    public static async Task<LinkQueryResult> RunAsync(GraphQLClient api, SignIn signIn, BenchDatabase db, int queries, int maxHops, int seed, ProgressContext progress, CancellationToken cancellation)
     {
         var (numbers, phoneEntities) = await PickNumbersAsync(db, queries, seed, cancellation);
         var token = await signIn.InvestigatorTokenAsync(Investigator, cancellation);
@@ -38,17 +37,17 @@ internal static class LinkQueries
         // Not measured: the first questions pay for JIT, connection pools and plan caches, which a running service has already paid.
         foreach (var number in numbers.Take(WarmUp))
         {
-            for (var hops = 1; hops <= MaxHops; hops++)
+            for (var hops = 1; hops <= maxHops; hops++)
             {
                 await AskApiAsync(api, signIn, number, hops, cancellation);
             }
         }
 
-        var apiTask = progress.AddTask($"linkedCouriers through the API: {numbers.Count:N0} numbers x {MaxHops} hops", maxValue: numbers.Count * MaxHops);
-        var apiAnswers = new (double Ms, List<string>? Couriers)[MaxHops, numbers.Count];
+        var apiTask = progress.AddTask($"linkedCouriers through the API: {numbers.Count:N0} numbers x {maxHops} hops", maxValue: numbers.Count * maxHops);
+        var apiAnswers = new (double Ms, List<string>? Couriers)[maxHops, numbers.Count];
         for (var i = 0; i < numbers.Count; i++)
         {
-            for (var hops = 1; hops <= MaxHops; hops++)
+            for (var hops = 1; hops <= maxHops; hops++)
             {
                 apiAnswers[hops - 1, i] = await AskApiAsync(api, signIn, numbers[i], hops, cancellation);
                 apiTask.Increment(1);
@@ -57,11 +56,11 @@ internal static class LinkQueries
 
         apiTask.StopTask();
 
-        var sqlTask = progress.AddTask($"the same questions as SQL (the floor)", maxValue: numbers.Count * MaxHops);
-        var sqlAnswers = new (double Ms, List<string> Couriers)[MaxHops, numbers.Count];
+        var sqlTask = progress.AddTask($"the same questions as SQL (the floor)", maxValue: numbers.Count * maxHops);
+        var sqlAnswers = new (double Ms, List<string> Couriers)[maxHops, numbers.Count];
         await using (var connection = await db.DataSource.OpenConnectionAsync(cancellation))
         {
-            var commands = Enumerable.Range(1, MaxHops).Select(h => FloorCommand(connection, LinkFloorSql.Couriers(h), force, subject)).ToArray();
+            var commands = Enumerable.Range(1, maxHops).Select(h => FloorCommand(connection, LinkFloorSql.Couriers(h), force, subject)).ToArray();
             foreach (var command in commands)
             {
                 await command.PrepareAsync(cancellation);
@@ -69,7 +68,7 @@ internal static class LinkQueries
 
             foreach (var number in numbers.Take(WarmUp))
             {
-                for (var hops = 1; hops <= MaxHops; hops++)
+                for (var hops = 1; hops <= maxHops; hops++)
                 {
                     await AskSqlAsync(commands[hops - 1], number, cancellation);
                 }
@@ -77,7 +76,7 @@ internal static class LinkQueries
 
             for (var i = 0; i < numbers.Count; i++)
             {
-                for (var hops = 1; hops <= MaxHops; hops++)
+                for (var hops = 1; hops <= maxHops; hops++)
                 {
                     sqlAnswers[hops - 1, i] = await AskSqlAsync(commands[hops - 1], numbers[i], cancellation);
                     sqlTask.Increment(1);
@@ -94,7 +93,7 @@ internal static class LinkQueries
 
         var mismatches = new List<string>();
         var figures = new List<HopFigures>();
-        for (var hops = 1; hops <= MaxHops; hops++)
+        for (var hops = 1; hops <= maxHops; hops++)
         {
             var (agree, differ, pastCaps, timeouts) = (0, 0, 0, 0);
             for (var i = 0; i < numbers.Count; i++)
@@ -209,7 +208,9 @@ internal static class LinkQueries
     }
 
     /// <summary>An answer whose every error is graphql-dotnet's execution timeout (<c>extensions.code = "TIMEOUT"</c>).</summary>
+    /// <summary>The service gave up at its execution timeout: it answers 503 with Retry-After (GraphQLHttpEndpoint), or TIMEOUT.</summary>
     private static bool IsTimeout(GraphQLAnswer answer) =>
+        answer.Status == 503 ||
         answer.Body.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0
         && errors.EnumerateArray().All(e => e.TryGetProperty("extensions", out var x) && x.ValueKind == JsonValueKind.Object
             && x.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String && code.GetString() == "TIMEOUT");
