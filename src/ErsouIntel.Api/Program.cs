@@ -3,8 +3,8 @@ using ErsouIntel.Api.Identity;
 using ErsouIntel.Api.Incidents.Importing;
 using JasperFx;
 
-// `admin ...` and `import ...` are the service's own commands; anything else goes to JasperFx's (db-apply, db-assert, ...).
-var command = args.Length > 0 && args[0] is "admin" or "import" ? args[0] : null;
+// `admin ...`, `import ...` and `audit-export ...` are the service's own commands; anything else goes to JasperFx's (db-apply, db-assert, ...).
+var command = args.Length > 0 && args[0] is "admin" or "import" or "audit-export" ? args[0] : null;
 var app = await ErsouIntelHost.BuildAsync(command is null ? args : []);
 switch (command)
 {
@@ -14,6 +14,9 @@ switch (command)
     case "import":
         // A historical load in bulk (docs/performance.md).
         return await ImportCommand.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
+    case "audit-export":
+        // The access log with its chain hashes, as a file for an auditor (docs/operations.md).
+        return await ErsouIntel.Api.Audit.Exporting.AccessLogExport.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
 }
 
 // With no arguments this runs the service; `dotnet run -- help` lists the operator commands (db-apply, db-assert, ...).

@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Text.Json;
+using Npgsql;
+
+namespace ErsouIntel.Api.Audit.Exporting;
+
+/// <summary>
+/// <c>audit-export --file FILE [--from N] [--to N]</c>: the access log for an auditor, as a file
+/// they can check without the service. One JSON object per line: first a header (chain version,
+/// the range, the hash the range starts from), then each entry exactly as stored, with its
+/// <c>previousHash</c> and <c>hash</c>. Anyone can recompute each hash from the canonical form in
+/// docs/security.md; the last line holds the count and the last hash, to compare with a later
+/// export. Entries hold ids, never records' contents; justifications are in it, so the file is
+/// as sensitive as the log itself.
+/// </summary>
+public static class AccessLogExport
+{
+    public const string Usage = "audit-export --file FILE [--from SEQUENCE] [--to SEQUENCE]   the access log with its chain hashes, for an auditor";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error, CancellationToken cancellation = default)
+    {
+        string file;
+        long from, to;
+        try
+        {
+            var options = args.Chunk(2).ToDictionary(
+                pair => pair.Length == 2 && pair[0].StartsWith("--", StringComparison.Ordinal) ? pair[0][2..] : throw new ArgumentException($"Expected '--name value' at '{pair[0]}'."),
+                pair => pair[1],
+                StringComparer.Ordinal);
+            file = options.TryGetValue("file", out var f) ? f : throw new ArgumentException("--file is required.");
+            from = options.TryGetValue("from", out var a) ? long.Parse(a, NumberStyles.None, CultureInfo.InvariantCulture) : 1;
+            to = options.TryGetValue("to", out var b) ? long.Parse(b, NumberStyles.None, CultureInfo.InvariantCulture) : long.MaxValue;
+            if (from < 1 || to < from)
+            {
+                throw new ArgumentException("--from is at least 1 and --to at least --from.");
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        {
+            await error.WriteLineAsync($"audit-export: {e.Message}");
+            await error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        var db = services.GetRequiredService<NpgsqlDataSource>();
+        // One snapshot for the whole export, so that later appends cannot tear it.
+        await using var connection = await db.OpenConnectionAsync(cancellation);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellation);
+        string startsAfter = AccessLogChain.Genesis;
+        if (from > 1)
+        {
+            await using var before = new NpgsqlCommand($"select hash from {AccessLogSchema.Table} where sequence = $1", connection, transaction);
+            before.Parameters.AddWithValue(from - 1);
+            startsAfter = await before.ExecuteScalarAsync(cancellation) as string
+                ?? throw new InvalidOperationException($"There is no entry {from - 1} to start after.");
+        }
+
+        await using var writer = new StreamWriter(file, append: false, new System.Text.UTF8Encoding(false));
+        await writer.WriteLineAsync(JsonSerializer.Serialize(new { header = AccessLogChain.Version, from, to = to == long.MaxValue ? (long?)null : to, startsAfterHash = startsAfter, exportedAt = DateTimeOffset.UtcNow }, Json));
+
+        long count = 0;
+        var last = startsAfter;
+        await using (var command = new NpgsqlCommand($"select {AccessLogSchema.Columns} from {AccessLogSchema.Table} l where l.sequence between $1 and $2 order by l.sequence", connection, transaction))
+        {
+            command.Parameters.AddWithValue(from);
+            command.Parameters.AddWithValue(to);
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+            {
+                var (entry, hash) = AccessLogSchema.Read(reader);
+                await writer.WriteLineAsync(JsonSerializer.Serialize(new { entry, hash }, Json));
+                count++;
+                last = hash;
+            }
+        }
+
+        await writer.WriteLineAsync(JsonSerializer.Serialize(new { entries = count, lastHash = last }, Json));
+        await output.WriteLineAsync($"audit-export: {count} entries written to {file}; last hash {last}");
+        return 0;
+    }
+}
