@@ -108,6 +108,25 @@ KEEP_FLAG=()
 [ "${KEEP:-0}" = 1 ] && KEEP_FLAG=(--keep)
 
 log "cluster at 127.0.0.1:$PG_PORT, database $BENCH_DB, work folder $WORK"
+
+# Token keys as in production: throwaway PKCS#12 certificates in the work folder. Development's
+# ephemeral keys cost about 10 ms of CPU per request in token validation (scripts/crash-test.sh);
+# EPHEMERAL_KEYS=1 keeps them.
+if [ "${EPHEMERAL_KEYS:-0}" != 1 ] && command -v openssl >/dev/null 2>&1; then
+    KEY_SECRET=$(openssl rand -hex 16)
+    for name in signing encryption; do
+        openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/$name.key" -out "$WORK/$name.crt" -days 2 \
+            -subj "/CN=ersou-benchmark-$name" -addext "keyUsage=digitalSignature,keyEncipherment" >/dev/null 2>&1
+        openssl pkcs12 -export -inkey "$WORK/$name.key" -in "$WORK/$name.crt" -out "$WORK/$name.pfx" -passout "pass:$KEY_SECRET" >/dev/null 2>&1
+        rm -f "$WORK/$name.key"
+    done
+    export Identity__SigningCertificatePath="$WORK/signing.pfx" Identity__SigningCertificatePassword="$KEY_SECRET"
+    export Identity__EncryptionCertificatePath="$WORK/encryption.pfx" Identity__EncryptionCertificatePassword="$KEY_SECRET"
+    log "token keys: throwaway certificates in $WORK (as production signs and encrypts)"
+else
+    log "token keys: Development's ephemeral keys"
+fi
+
 cd "$ROOT"
 # In the background with wait, so that the trap runs (and stops the tool) as soon as a signal comes.
 dotnet "$TOOL_DLL" --incidents "$INCIDENTS" --database "$BENCH_DB" --work "$WORK" "${KEEP_FLAG[@]}" "$@" <&0 &
