@@ -94,8 +94,9 @@ public sealed class TelemetryTests(TelemetryFixture service) : IClassFixture<Tel
         }
 
         Assert.True(Sum(service.Metrics, "ersou.rate_limit.refusals") >= 1);
-        Assert.Equal(2, Sum(service.Metrics, "ersou.incidents.ingested", ("outcome", "CREATED")));
-        Assert.Equal(1, Sum(service.Metrics, "ersou.incidents.ingested", ("outcome", "REFUSED")));
+        // The meter is the process's: test classes running beside this one add to the same counters, so at least.
+        Assert.True(Sum(service.Metrics, "ersou.incidents.ingested", ("outcome", "CREATED")) >= 2);
+        Assert.True(Sum(service.Metrics, "ersou.incidents.ingested", ("outcome", "REFUSED")) >= 1);
 
         var logs = service.Logs.ToList();
         Assert.NotEmpty(logs);
