@@ -160,6 +160,8 @@ public sealed class EntityQueries(NpgsqlDataSource db)
             next++;
         }
 
+        // Each person's rows, newest first as read.
+        var rowsOf = rows.GroupBy(r => person[r.Node]).ToDictionary(g => g.Key, g => g.ToList());
         var views = new Dictionary<int, EntityView>();
         return seeds.Select(seed =>
         {
@@ -172,7 +174,7 @@ public sealed class EntityQueries(NpgsqlDataSource db)
             if (!views.TryGetValue(at, out var view))
             {
                 // The person's newest rows, as many as one person may be assembled from.
-                var mine = rows.Where(r => person[r.Node] == at).Take(MaxSightings).ToList();
+                var mine = rowsOf[at].Take(MaxSightings).ToList();
                 var sightings = mine.Select(r => r.Sighting).DistinctBy(s => (s.IncidentId, s.Ordinal)).ToList();
                 var nodes = mine.Select(r => r.Node).ToHashSet();
                 views[at] = view = new EntityView(nodes.Min(), kind, sightings, nodes, viewer);

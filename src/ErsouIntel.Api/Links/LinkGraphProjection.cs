@@ -80,10 +80,8 @@ public sealed class LinkGraphProjection : IProjection
     private static void Touch(IDocumentOperations operations, Guid caseId, IEvent @event) =>
         operations.QueueSqlCommand("update ersou.li_cases set version = ? where id = ?", (int)@event.Version, caseId);
 
-    internal static string Payload(Guid id, Force force, string? forceReference, IncidentDetails details, long version, DateTimeOffset recordedAt) =>
-        JsonSerializer.Serialize(PayloadOf(id, force, forceReference, details, version, recordedAt), ReadModelJson.Options);
-
-    private static object PayloadOf(Guid id, Force force, string? forceReference, IncidentDetails details, long version, DateTimeOffset recordedAt) =>
+    /// <summary>One incident as <c>ersou.li_apply_incidents</c> takes it (the import passes its batches the same way).</summary>
+    internal static object PayloadOf(Guid id, Force force, string? forceReference, IncidentDetails details, long version, DateTimeOffset recordedAt) =>
         new
         {
             id,

@@ -19,7 +19,7 @@ public sealed record ImportBatchResult(int Created, int ThroughApiPath, IReadOnl
 /// <summary>
 /// The historical-load path (<c>import</c>): the same decisions as <c>reportIncidents</c>, written
 /// in bulk. New incidents are written with Marten's bulk event insert (binary COPY, no per-stream
-/// round trips) and linked set-based (<see cref="BulkLinking"/>); a reference already stored goes
+/// round trips) and linked a batch at a time by the live path's function (<c>ersou.li_apply_incidents</c>); a reference already stored goes
 /// the live path (<see cref="IncidentReporting"/>), so re-running an import is harmless: what is
 /// already there answers UNCHANGED and writes nothing. Each batch is logged as a COLLECTION by the
 /// operator who ran it.
@@ -121,17 +121,19 @@ public sealed class BulkImport(IDocumentStore store, NpgsqlDataSource db, Incide
         }
     }
 
-    private async Task LinkAsync(IReadOnlyList<ReportIncident> commands, CancellationToken cancellation)
+    /// <summary>The batch's new incidents linked by the live path's own function, in one call (docs/link-graph.md).</summary>
+    private async Task LinkAsync(List<ReportIncident> commands, CancellationToken cancellation)
     {
-        var payloads = commands.Select(c =>
+        if (commands.Count == 0)
         {
-            var id = Incident.IdFor(c.Force, c.ForceReference);
-            return new LinkPayload(id, c.Force.TenantId(), c.Now, LinkGraphProjection.Payload(id, c.Force, c.ForceReference, c.Details, 1, c.Now));
-        }).ToList();
-        await using var connection = await db.OpenConnectionAsync(cancellation);
-        await using var transaction = await connection.BeginTransactionAsync(cancellation);
-        await BulkLinking.ApplyAsync(connection, transaction, payloads, cancellation);
-        await transaction.CommitAsync(cancellation);
+            return;
+        }
+
+        var payloads = commands.Select(c => LinkGraphProjection.PayloadOf(Incident.IdFor(c.Force, c.ForceReference), c.Force, c.ForceReference, c.Details, 1, c.Now)).ToList();
+        await using var command = db.CreateCommand("select ersou.li_apply_incidents($1::jsonb)");
+        command.CommandTimeout = 0;
+        command.Parameters.AddWithValue(System.Text.Json.JsonSerializer.Serialize(payloads, Storage.ReadModelJson.Options));
+        await command.ExecuteNonQueryAsync(cancellation);
     }
 
     /// <summary>One COLLECTION entry per force of the batch, naming the incidents by id (never their contents).</summary>
