@@ -24,6 +24,8 @@ if [ $# -gt 0 ] && [[ $1 != --* ]]; then
     shift
 fi
 BENCH_DB=${BENCH_DB:-ersou_bench}
+# --reuse asks the link questions on the database a KEEP=1 run loaded, so that database stays.
+for arg in "$@"; do [ "$arg" = --reuse ] && KEEP=1; done
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CONFIG=Release

@@ -46,6 +46,9 @@ internal sealed class BenchDatabase : IAsyncDisposable
         return new BenchDatabase(adminConnectionString, name);
     }
 
+    /// <summary>A database a kept run loaded (<c>--reuse</c>), as it is.</summary>
+    public static BenchDatabase Existing(string adminConnectionString, string name) => new(adminConnectionString, name);
+
     public async Task DropAsync()
     {
         await DataSource.DisposeAsync();

@@ -20,6 +20,7 @@ internal sealed record BenchOptions(
     string WorkFolder,
     bool Keep,
     bool NoImport,
+    bool Reuse,
     IReadOnlyList<string> CommandLine)
 {
     public const string Usage =
@@ -40,6 +41,8 @@ internal sealed record BenchOptions(
           --work DIR                 logs and the import file (default: a new folder under the system temp folder)
           --keep                     keep the bench database at the end
           --no-import                skip the bulk backfill (the API phase takes all N incidents)
+          --reuse                    ask the link questions on the database a kept run (--keep) loaded: no loading,
+                                     no freshness phase, the database is kept; for looking into the link queries
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -49,7 +52,7 @@ internal sealed record BenchOptions(
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
-            if (arg is "--keep" or "--no-import")
+            if (arg is "--keep" or "--no-import" or "--reuse")
             {
                 flags.Add(arg[2..]);
                 continue;
@@ -107,8 +110,9 @@ internal sealed record BenchOptions(
             database,
             root,
             Path.GetFullPath(work),
-            flags.Contains("keep"),
+            flags.Contains("keep") || flags.Contains("reuse"),
             noImport,
+            flags.Contains("reuse"),
             args);
     }
 

@@ -81,7 +81,9 @@ public static class Program
             $"benchmark: {options.Incidents:N0} incidents (seed {options.Seed}): {options.ApiIncidents:N0} through the API, {(options.NoImport ? 0 : options.ImportIncidents):N0} through import; {options.Queries:N0} numbers asked; freshness with {options.FreshnessIncidents:N0} more and {options.Probes} probes; work folder {options.WorkFolder}")));
         results.Machine = await MachineFacts.CollectAsync(options.AdminConnectionString, options.RepoRoot, options.CommandLine, cancellation);
 
-        var db = await BenchDatabase.CreateAsync(options.AdminConnectionString, options.Database, cancellation);
+        var db = options.Reuse
+            ? BenchDatabase.Existing(options.AdminConnectionString, options.Database)
+            : await BenchDatabase.CreateAsync(options.AdminConnectionString, options.Database, cancellation);
         try
         {
             await RunOnDatabaseAsync(options, results, db, runTag, cancellation);
@@ -122,6 +124,15 @@ public static class Program
 
         // One stream for the whole run: the API's incidents, then the backfill, then the freshness load, all one region (pools sized for N).
         using var incidents = IncidentGenerator.Stream(options.Seed, options.Incidents + options.FreshnessIncidents, runTag, scale: options.Incidents).GetEnumerator();
+
+        if (options.Reuse)
+        {
+            results.Notes.Add(Inv($"--reuse: the link questions only, on the database {db.Name} a kept run loaded; no ingest, import or freshness figures."));
+            await db.ExecuteAsync("analyze", cancellation);
+            results.LinkQueries = await LiveProgress.RunAsync(ctx => LinkQueries.RunAsync(api, signIn, db, options.Queries, options.MaxHops, options.Seed, ctx, cancellation));
+            results.Footprint = await Footprint.MeasureAsync(db, service.Memory, cancellation);
+            return;
+        }
 
         AnsiConsole.MarkupLine("b. ingest through the API, c. its raw COPY floor");
         var apiIncidents = Take(incidents, options.ApiIncidents);

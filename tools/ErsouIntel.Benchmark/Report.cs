@@ -141,6 +141,12 @@ internal static class Report
                 details.Add(Inv($"linkedCouriers: {timeouts} questions hit the service's execution timeout (") + string.Join(", ", links.Hops.Select(h => Inv($"{h.ApiTimeouts} at {h.Hops}"))) + "); their latency counts, their answers are not compared");
             }
 
+            var floorTimeouts = links.Hops.Sum(h => h.SqlTimeouts);
+            if (floorTimeouts > 0)
+            {
+                details.Add(Inv($"linkedCouriers: {floorTimeouts} SQL floor questions passed its 30 s statement timeout (") + string.Join(", ", links.Hops.Select(h => Inv($"{h.SqlTimeouts} at {h.Hops}"))) + "); their latency counts as the time to the timeout, their answers are not compared");
+            }
+
             var differ = links.Hops.Sum(h => h.Differ);
             var pastCaps = links.Hops.Sum(h => h.DifferPastCaps);
             table.AddRow(

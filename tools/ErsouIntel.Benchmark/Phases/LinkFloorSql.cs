@@ -42,11 +42,17 @@ internal static class LinkFloorSql
         closure(seed, node) as (
             select distinct node, node from sighting_nodes where visible
             union
-            select c.seed, l2.entity_id
+            -- Lateral: each node's sightings by index. A plain join lets the planner, which cannot
+            -- estimate a recursive term, hashes the whole courier link table for it (seen at 100k on a hub).
+            select c.seed, x.node
               from closure c
-              join ersou.li_links l1 on l1.entity_id = c.node and l1.kind = 'COURIER'
-              join ersou.li_incidents i on i.id = l1.incident_id and {SeesInFull}
-              join ersou.li_links l2 on l2.incident_id = l1.incident_id and l2.kind = 'COURIER' and l2.ordinal = l1.ordinal
+              cross join lateral (
+                  select l2.entity_id as node
+                    from ersou.li_links l1
+                    join ersou.li_incidents i on i.id = l1.incident_id and {SeesInFull}
+                    join ersou.li_links l2 on l2.incident_id = l1.incident_id and l2.kind = 'COURIER' and l2.ordinal = l1.ordinal
+                   where l1.entity_id = c.node and l1.kind = 'COURIER'
+              ) x
         ),
         person as materialized (
             select seed, (array_agg(node order by node))[1] as person from closure group by seed

@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace ErsouIntel.Benchmark.Phases;
 
 /// <summary>Latencies at one hop count: through the API and from the SQL floor, and whether they agree.</summary>
-internal sealed record HopFigures(int Hops, Percentiles Api, Percentiles Sql, double P95Ratio, double MeanCouriers, int Agree, int Differ, int DifferPastCaps, int ApiTimeouts);
+internal sealed record HopFigures(int Hops, Percentiles Api, Percentiles Sql, double P95Ratio, double MeanCouriers, int Agree, int Differ, int DifferPastCaps, int ApiTimeouts, int SqlTimeouts);
 
 internal sealed record LinkQueryResult(int Numbers, int PhoneEntities, string Investigator, IReadOnlyList<HopFigures> Hops, IReadOnlyList<string> Mismatches);
 
@@ -23,6 +23,10 @@ internal static class LinkQueries
     public const string Purpose = "INVESTIGATION";
     public const string Why = "Benchmark: courier-fraud link analysis across the region (issue 6).";
     private const int WarmUp = 10;
+
+    // The floor's bound per question, the service's own execution timeout (GraphQL:ExecutionTimeout): past it a
+    // question's floor time counts as this and its answer is not compared. Without it one 1M run's 2-hop floor took hours.
+    private const int FloorTimeoutSeconds = 30;
 
     // The service's caps (Links/LinkedCouriers.cs, Links/EntityQueries.cs): past them its answer is bounded, the floor's is not.
     private const int WalkCap = 20_000;
@@ -57,9 +61,14 @@ internal static class LinkQueries
         apiTask.StopTask();
 
         var sqlTask = progress.AddTask($"the same questions as SQL (the floor)", maxValue: numbers.Count * maxHops);
-        var sqlAnswers = new (double Ms, List<string> Couriers)[maxHops, numbers.Count];
+        var sqlAnswers = new (double Ms, List<string>? Couriers)[maxHops, numbers.Count];
         await using (var connection = await db.DataSource.OpenConnectionAsync(cancellation))
         {
+            await using (var bound = new NpgsqlCommand(Inv($"set statement_timeout = '{FloorTimeoutSeconds}s'"), connection))
+            {
+                await bound.ExecuteNonQueryAsync(cancellation);
+            }
+
             var commands = Enumerable.Range(1, maxHops).Select(h => FloorCommand(connection, LinkFloorSql.Couriers(h), force, subject)).ToArray();
             foreach (var command in commands)
             {
@@ -95,13 +104,19 @@ internal static class LinkQueries
         var figures = new List<HopFigures>();
         for (var hops = 1; hops <= maxHops; hops++)
         {
-            var (agree, differ, pastCaps, timeouts) = (0, 0, 0, 0);
+            var (agree, differ, pastCaps, timeouts, sqlTimeouts) = (0, 0, 0, 0, 0);
             for (var i = 0; i < numbers.Count; i++)
             {
                 var fromSql = sqlAnswers[hops - 1, i].Couriers;
+                sqlTimeouts += fromSql is null ? 1 : 0;
                 if (apiAnswers[hops - 1, i].Couriers is not { } fromApi)
                 {
                     timeouts++;
+                    continue;
+                }
+
+                if (fromSql is null)
+                {
                     continue;
                 }
 
@@ -127,8 +142,8 @@ internal static class LinkQueries
 
             var apiMs = Percentiles.Of(Enumerable.Range(0, numbers.Count).Select(i => apiAnswers[hops - 1, i].Ms).ToArray());
             var sqlMs = Percentiles.Of(Enumerable.Range(0, numbers.Count).Select(i => sqlAnswers[hops - 1, i].Ms).ToArray());
-            var meanCouriers = Enumerable.Range(0, numbers.Count).Average(i => sqlAnswers[hops - 1, i].Couriers.Count);
-            figures.Add(new HopFigures(hops, apiMs, sqlMs, apiMs.P95 / Math.Max(sqlMs.P95, 1e-6), meanCouriers, agree, differ, pastCaps, timeouts));
+            var meanCouriers = Enumerable.Range(0, numbers.Count).Select(i => sqlAnswers[hops - 1, i].Couriers).OfType<List<string>>().Select(c => c.Count).DefaultIfEmpty(0).Average();
+            figures.Add(new HopFigures(hops, apiMs, sqlMs, apiMs.P95 / Math.Max(sqlMs.P95, 1e-6), meanCouriers, agree, differ, pastCaps, timeouts, sqlTimeouts));
         }
 
         return new LinkQueryResult(numbers.Count, phoneEntities, Investigator, figures, mismatches);
@@ -207,7 +222,6 @@ internal static class LinkQueries
         return (answer.Milliseconds, couriers);
     }
 
-    /// <summary>An answer whose every error is graphql-dotnet's execution timeout (<c>extensions.code = "TIMEOUT"</c>).</summary>
     /// <summary>The service gave up at its execution timeout: it answers 503 with Retry-After (GraphQLHttpEndpoint), or TIMEOUT.</summary>
     private static bool IsTimeout(GraphQLAnswer answer) =>
         answer.Status == 503 ||
@@ -217,7 +231,8 @@ internal static class LinkQueries
 
     private static NpgsqlCommand FloorCommand(NpgsqlConnection connection, string sql, string force, string subject)
     {
-        var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 300 };
+        // The server's statement_timeout bounds each question; this only stops a hang on the client's side.
+        var command = new NpgsqlCommand(sql, connection) { CommandTimeout = FloorTimeoutSeconds + 30 };
         command.Parameters.Add(new NpgsqlParameter<string>("phone", ""));
         command.Parameters.Add(new NpgsqlParameter<string>("force", force));
         command.Parameters.Add(new NpgsqlParameter<string>("subject", subject));
@@ -225,17 +240,23 @@ internal static class LinkQueries
         return command;
     }
 
-    private static async Task<(double Ms, List<string> Couriers)> AskSqlAsync(NpgsqlCommand command, string number, CancellationToken cancellation)
+    /// <summary>One question as SQL; null couriers when it passed the floor's timeout.</summary>
+    private static async Task<(double Ms, List<string>? Couriers)> AskSqlAsync(NpgsqlCommand command, string number, CancellationToken cancellation)
     {
         command.Parameters["phone"].Value = number;
         var couriers = new List<string>();
         var clock = Stopwatch.StartNew();
-        await using (var reader = await command.ExecuteReaderAsync(cancellation))
+        try
         {
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
             while (await reader.ReadAsync(cancellation))
             {
                 couriers.Add(Entry(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt32(1)));
             }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled)
+        {
+            return (clock.Elapsed.TotalMilliseconds, null);
         }
 
         var ms = clock.Elapsed.TotalMilliseconds;
@@ -270,4 +291,6 @@ internal static class LinkQueries
 
         return notes.Count == 0 ? null : string.Join("; ", notes);
     }
+
+    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -32,7 +32,8 @@ public sealed class IncidentBatch(IncidentQueries queries)
     private sealed class Pending(IncidentQueries queries, Viewer viewer)
     {
         private readonly HashSet<Guid> asked = [];
-        private readonly Dictionary<Guid, Task<IReadOnlyList<IncidentRow>>> reads = [];
+        // Each id's read, keyed by id once per read: a courier's list is a lookup per id, not a pass over the whole read.
+        private readonly Dictionary<Guid, Task<Dictionary<Guid, IncidentRow>>> reads = [];
 
         public void Add(IEnumerable<Guid> ids)
         {
@@ -44,14 +45,14 @@ public sealed class IncidentBatch(IncidentQueries queries)
 
         public async Task<IReadOnlyList<IncidentRow>> RowsAsync(IReadOnlyList<Guid> ids, CancellationToken cancellation)
         {
-            List<Task<IReadOnlyList<IncidentRow>>> mine;
+            List<(Guid Id, Task<Dictionary<Guid, IncidentRow>> Read)> mine;
             lock (asked)
             {
                 if (ids.Any(asked.Contains))
                 {
                     // Every id asked for so far, in one query; only ids some field asked for, so the log
                     // names no record the answer does not hold.
-                    var read = queries.ByIdsAsync(viewer, [.. asked], cancellation);
+                    var read = ReadAsync([.. asked], cancellation);
                     foreach (var id in asked)
                     {
                         reads[id] = read;
@@ -60,12 +61,23 @@ public sealed class IncidentBatch(IncidentQueries queries)
                     asked.Clear();
                 }
 
-                mine = ids.Select(id => reads.GetValueOrDefault(id)).OfType<Task<IReadOnlyList<IncidentRow>>>().Distinct().ToList();
+                mine = [.. ids.Where(reads.ContainsKey).Select(id => (id, reads[id]))];
             }
 
-            var rows = (await Task.WhenAll(mine)).SelectMany(r => r).DistinctBy(r => r.Id).ToDictionary(r => r.Id);
-            return ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList();
+            var rows = new List<IncidentRow>(mine.Count);
+            foreach (var (id, read) in mine)
+            {
+                if ((await read).TryGetValue(id, out var row))
+                {
+                    rows.Add(row);
+                }
+            }
+
+            return rows;
         }
+
+        private async Task<Dictionary<Guid, IncidentRow>> ReadAsync(IReadOnlyList<Guid> ids, CancellationToken cancellation) =>
+            (await queries.ByIdsAsync(viewer, ids, cancellation)).DistinctBy(r => r.Id).ToDictionary(r => r.Id);
     }
 
     private sealed class Result(Pending pending, IReadOnlyList<Guid> ids) : IDataLoaderResult<IReadOnlyList<IncidentRow>>
