@@ -1,10 +1,11 @@
 using ErsouIntel.Api.Hosting;
 using ErsouIntel.Api.Identity;
 using ErsouIntel.Api.Incidents.Importing;
+using ErsouIntel.Api.Retention;
 using JasperFx;
 
-// `admin ...`, `import ...` and `audit-export ...` are the service's own commands; anything else goes to JasperFx's (db-apply, db-assert, ...).
-var command = args.Length > 0 && args[0] is "admin" or "import" or "audit-export" ? args[0] : null;
+// `admin ...`, `import ...`, `audit-export ...` and `retention ...` are the service's own commands; anything else goes to JasperFx's (db-apply, db-assert, ...).
+var command = args.Length > 0 && args[0] is "admin" or "import" or "audit-export" or "retention" ? args[0] : null;
 var app = await ErsouIntelHost.BuildAsync(command is null ? args : []);
 switch (command)
 {
@@ -17,6 +18,9 @@ switch (command)
     case "audit-export":
         // The access log with its chain hashes, as a file for an auditor (docs/operations.md).
         return await ErsouIntel.Api.Audit.Exporting.AccessLogExport.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
+    case "retention":
+        // Records past their review date (Management of Police Information), for a records manager (docs/operations.md).
+        return await RetentionListing.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
 }
 
 // With no arguments this runs the service; `dotnet run -- help` lists the operator commands (db-apply, db-assert, ...).

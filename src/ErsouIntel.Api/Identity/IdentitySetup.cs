@@ -84,6 +84,8 @@ public static class IdentitySetup
                 options.SlidingExpiration = false;
             });
         services.AddAuthorization();
+        // Cookies and antiforgery tokens are protected with a key ring every instance shares.
+        services.AddSharedDataProtection();
         services.AddAntiforgery(options => options.Cookie.Name = "ersou.antiforgery");
         services.AddScoped<UserAccounts>();
         services.AddHostedService<TokenPruning>();

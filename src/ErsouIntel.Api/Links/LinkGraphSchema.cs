@@ -127,20 +127,30 @@ public static class LinkGraphSchema
     private static PostgresqlObjectName Name(string table) => new(EventStore.Schema, table);
 #pragma warning restore CS0618
 
+    // Each function is written as PostgreSQL's pg_get_functiondef prints it back (header one clause a
+    // line, argument types spelt out, `SET jit TO 'off'`, $function$ quotes): Weasel compares the
+    // declared text with that print-out, whitespace collapsed, so any other spelling makes db-assert
+    // report a difference and db-apply drop and recreate the function every time it runs.
     private static readonly string[] Functions =
     [
         """
-        CREATE OR REPLACE FUNCTION ersou.li_keyed_entity(p_kind text, p_key text) RETURNS uuid LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_keyed_entity(p_kind text, p_key text)
+         RETURNS uuid
+         LANGUAGE plpgsql
+        AS $function$
         DECLARE
           v_id uuid := md5(p_kind || '|' || p_key)::uuid;
         BEGIN
           INSERT INTO ersou.li_entities(id, kind, key) VALUES (v_id, p_kind, p_key) ON CONFLICT (id) DO NOTHING;
           RETURN v_id;
         END;
-        $$;
+        $function$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_person_node(p_kind text, p_key text) RETURNS uuid LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_person_node(p_kind text, p_key text)
+         RETURNS uuid
+         LANGUAGE plpgsql
+        AS $function$
         DECLARE
           v_id uuid;
         BEGIN
@@ -150,10 +160,13 @@ public static class LinkGraphSchema
           INSERT INTO ersou.li_entities(id, kind, key) VALUES (v_id, p_kind, p_key) ON CONFLICT (id) DO NOTHING;
           RETURN v_id;
         END;
-        $$;
+        $function$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_refresh_match(p_entity uuid, p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_refresh_match(p_entity uuid, p_at timestamp with time zone)
+         RETURNS void
+         LANGUAGE plpgsql
+        AS $function$
         DECLARE
           v_forces text[];
           v_match uuid := md5('MATCH|' || p_entity::text)::uuid;
@@ -172,10 +185,13 @@ public static class LinkGraphSchema
           DELETE FROM ersou.li_match_incidents m WHERE m.match_id = v_match
              AND NOT EXISTS (SELECT 1 FROM ersou.li_links l WHERE l.entity_id = p_entity AND l.incident_id = m.incident_id);
         END;
-        $$;
+        $function$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_grow_entity_match(p_entity uuid, p_incidents uuid[], p_forces text[], p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_grow_entity_match(p_entity uuid, p_incidents uuid[], p_forces text[], p_at timestamp with time zone)
+         RETURNS void
+         LANGUAGE plpgsql
+        AS $function$
         DECLARE
           v_stored text[];
           v_match uuid := md5('MATCH|' || p_entity::text)::uuid;
@@ -220,10 +236,13 @@ public static class LinkGraphSchema
           SELECT v_match, x FROM unnest(p_incidents) x
           ON CONFLICT DO NOTHING;
         END;
-        $$;
+        $function$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_case_matches(p_entity uuid, p_incidents uuid[], p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_case_matches(p_entity uuid, p_incidents uuid[], p_at timestamp with time zone)
+         RETURNS void
+         LANGUAGE plpgsql
+        AS $function$
         DECLARE
           c record;
           v_match uuid;
@@ -251,10 +270,13 @@ public static class LinkGraphSchema
             ON CONFLICT (id) DO UPDATE SET forces = excluded.forces, updated_at = excluded.updated_at;
           END LOOP;
         END;
-        $$;
+        $function$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_match_batch(p_incidents uuid[], p_dropped uuid[], p_new uuid[], p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_match_batch(p_incidents uuid[], p_dropped uuid[], p_new uuid[], p_at timestamp with time zone)
+         RETURNS void
+         LANGUAGE plpgsql
+        AS $function$
         DECLARE
           r record;
           v_entities uuid[];
@@ -324,24 +346,33 @@ public static class LinkGraphSchema
             END LOOP;
           END IF;
         END;
-        $$;
+        $function$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_match_entities(p_incidents uuid[], p_dropped uuid[], p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_match_entities(p_incidents uuid[], p_dropped uuid[], p_at timestamp with time zone)
+         RETURNS void
+         LANGUAGE plpgsql
+        AS $function$
         BEGIN
           PERFORM ersou.li_match_batch(p_incidents, p_dropped, '{}', p_at);
         END;
-        $$;
+        $function$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_detect_matches(p_incident uuid, p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_detect_matches(p_incident uuid, p_at timestamp with time zone)
+         RETURNS void
+         LANGUAGE plpgsql
+        AS $function$
         BEGIN
           PERFORM ersou.li_match_entities(ARRAY[p_incident], '{}', p_at);
         END;
-        $$;
+        $function$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_link_incident(doc jsonb) RETURNS uuid[] LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_link_incident(doc jsonb)
+         RETURNS uuid[]
+         LANGUAGE plpgsql
+        AS $function$
         DECLARE
           v_id uuid := (doc->>'id')::uuid;
           v_at timestamptz := (doc->>'recordedAt')::timestamptz;
@@ -398,15 +429,15 @@ public static class LinkGraphSchema
            WHERE NOT EXISTS (SELECT 1 FROM ersou.li_links l WHERE l.incident_id = v_id AND l.entity_id = e);
           RETURN v_dropped;
         END;
-        $$;
+        $function$;
         """,
         """
         CREATE OR REPLACE FUNCTION ersou.li_doc_links(docs jsonb)
-        RETURNS TABLE(incident_id uuid, kind text, ordinal int, person boolean, node_key text, role text, name text, description text, registration text, date_of_birth date)
-        -- Not inlined, and ROWS says what a push holds: the planner's guess for nested jsonb arrays (a
-        -- million rows) would otherwise join li_entity_keys by reading all of it, and JIT-compile each
-        -- statement (25 ms, more than the work).
-        LANGUAGE plpgsql STABLE ROWS 300 SET jit = off AS $$
+         RETURNS TABLE(incident_id uuid, kind text, ordinal integer, person boolean, node_key text, role text, name text, description text, registration text, date_of_birth date)
+         LANGUAGE plpgsql
+         STABLE ROWS 300
+         SET jit TO 'off'
+        AS $function$
         BEGIN
           -- The links of incident payloads, as li_link_incident makes them one incident at a time.
           RETURN QUERY
@@ -431,10 +462,14 @@ public static class LinkGraphSchema
             CROSS JOIN LATERAL jsonb_array_elements(d->'suspects') WITH ORDINALITY s(v, n)
             LEFT JOIN LATERAL jsonb_array_elements_text(s.v->'keys') k(key) ON true;
         END;
-        $$;
+        $function$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_link_incidents(docs jsonb, OUT dropped uuid[], OUT created uuid[]) LANGUAGE plpgsql SET jit = off AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_link_incidents(docs jsonb, OUT dropped uuid[], OUT created uuid[])
+         RETURNS record
+         LANGUAGE plpgsql
+         SET jit TO 'off'
+        AS $function$
         DECLARE
           v_ids uuid[];
           v_old_incidents uuid[];
@@ -511,20 +546,26 @@ public static class LinkGraphSchema
              WHERE NOT EXISTS (SELECT 1 FROM ersou.li_links l WHERE l.incident_id = o.i AND l.entity_id = o.e);
           END IF;
         END;
-        $$;
+        $function$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_apply_incident_unsafe(doc jsonb) RETURNS void LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_apply_incident_unsafe(doc jsonb)
+         RETURNS void
+         LANGUAGE plpgsql
+        AS $function$
         DECLARE
           v_dropped uuid[];
         BEGIN
           v_dropped := ersou.li_link_incident(doc);
           PERFORM ersou.li_match_entities(ARRAY[(doc->>'id')::uuid], v_dropped, (doc->>'recordedAt')::timestamptz);
         END;
-        $$;
+        $function$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_retract_incident_unsafe(p_id uuid, p_version int, p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_retract_incident_unsafe(p_id uuid, p_version integer, p_at timestamp with time zone)
+         RETURNS void
+         LANGUAGE plpgsql
+        AS $function$
         DECLARE
           v_old uuid[];
         BEGIN
@@ -534,10 +575,13 @@ public static class LinkGraphSchema
           DELETE FROM ersou.li_match_incidents WHERE incident_id = p_id;
           PERFORM ersou.li_refresh_match(e, p_at) FROM unnest(coalesce(v_old, '{}')) e;
         END;
-        $$;
+        $function$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_apply_incident(doc jsonb) RETURNS void LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_apply_incident(doc jsonb)
+         RETURNS void
+         LANGUAGE plpgsql
+        AS $function$
         BEGIN
           PERFORM ersou.li_apply_incident_unsafe(doc);
         EXCEPTION
@@ -549,10 +593,14 @@ public static class LinkGraphSchema
           INSERT INTO ersou.li_dead_letters(incident_id, operation, error, payload)
           VALUES ((doc->>'id')::uuid, 'apply', SQLSTATE || ': ' || SQLERRM, doc);
         END;
-        $$;
+        $function$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_apply_incidents(docs jsonb) RETURNS void LANGUAGE plpgsql SET jit = off AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_apply_incidents(docs jsonb)
+         RETURNS void
+         LANGUAGE plpgsql
+         SET jit TO 'off'
+        AS $function$
         DECLARE
           v_doc jsonb;
           v_ids uuid[];
@@ -578,10 +626,13 @@ public static class LinkGraphSchema
             END LOOP;
           END;
         END;
-        $$;
+        $function$;
         """,
         """
-        CREATE OR REPLACE FUNCTION ersou.li_retract_incident(p_id uuid, p_version int, p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION ersou.li_retract_incident(p_id uuid, p_version integer, p_at timestamp with time zone)
+         RETURNS void
+         LANGUAGE plpgsql
+        AS $function$
         BEGIN
           PERFORM ersou.li_retract_incident_unsafe(p_id, p_version, p_at);
         EXCEPTION
@@ -590,7 +641,7 @@ public static class LinkGraphSchema
           INSERT INTO ersou.li_dead_letters(incident_id, operation, error, payload)
           VALUES (p_id, 'retract', SQLSTATE || ': ' || SQLERRM, jsonb_build_object('version', p_version, 'at', p_at));
         END;
-        $$;
+        $function$;
         """,
     ];
 }

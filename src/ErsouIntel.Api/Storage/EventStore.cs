@@ -43,6 +43,7 @@ public static class EventStore
                 options.Projections.Add(new LinkGraphProjection(), ProjectionLifecycle.Inline);
                 options.Storage.ExtendedSchemaObjects.AddRange(LinkGraphSchema.Objects());
                 options.Storage.ExtendedSchemaObjects.AddRange(Api.Audit.AccessLogSchema.Objects());
+                options.Storage.ExtendedSchemaObjects.Add(Api.Identity.DataProtectionKeys.SchemaObject());
 
                 // Spans per connection (tenant only, never SQL) and a counter of events appended per type and tenant.
                 options.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
