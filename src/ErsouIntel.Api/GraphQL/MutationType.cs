@@ -122,7 +122,9 @@ public sealed class MutationType : ObjectGraphType
             }
         });
 
-        var rows = await StoredRowsAsync(Db(ctx), results.Where(r => r.Errors.Count == 0).ToList(), ctx.CancellationToken);
+        // A database per force: answer once the region has the push (bounded), as the shared store answers after its inline projection.
+        await ctx.RequestServices!.GetRequiredService<Storage.ForceStreams>().WaitForRegionAsync(force, ctx.CancellationToken);
+        var rows = await StoredRowsAsync(Db(ctx), ctx.RequestServices!.GetRequiredService<Storage.ForceDatabases>().PerForce, results.Where(r => r.Errors.Count == 0).ToList(), ctx.CancellationToken);
         // A force system sees what it wrote, and nothing of other forces through it.
         var viewer = new Viewer(force, caller.Subject, false, null);
         return results.Select(r => new ReportIncidentPayload(
@@ -137,7 +139,7 @@ public sealed class MutationType : ObjectGraphType
     /// the versions are read back: a row at that version is the one written (no second read of every
     /// incident's details); anything else (moved on since, or not linked) is read in full.
     /// </summary>
-    private static async Task<Dictionary<Guid, IncidentRow>> StoredRowsAsync(NpgsqlDataSource db, List<ReportResult> stored, CancellationToken cancellation)
+    private static async Task<Dictionary<Guid, IncidentRow>> StoredRowsAsync(NpgsqlDataSource db, bool perForce, List<ReportResult> stored, CancellationToken cancellation)
     {
         var rows = new Dictionary<Guid, IncidentRow>();
         if (stored.Count == 0)
@@ -168,6 +170,11 @@ public sealed class MutationType : ObjectGraphType
             {
                 reread.Add(id);
             }
+            else if (perForce && result.Row is { } written)
+            {
+                // A database per force: the daemon has not carried this push into the region yet; answer with what was stored.
+                rows.TryAdd(id, written);
+            }
         }
 
         foreach (var (id, row) in await IncidentRow.LoadAsync(db, reread, cancellation))
@@ -194,6 +201,14 @@ public sealed class MutationType : ObjectGraphType
         }
 
         var viewer = new Viewer(caller.Force!.Value, caller.Subject, true, null);
+        var streams = ctx.RequestServices!.GetRequiredService<Storage.ForceStreams>();
+        if (streams.PerForce && result.CaseId is { } written && result.Errors.Count == 0
+            && await ctx.RequestServices!.GetRequiredService<CaseWork>().LeadForceAsync(written, ctx.CancellationToken) is { } lead)
+        {
+            // A database per force: the payload reads the case from the region, once it has this change (bounded).
+            await streams.WaitForRegionAsync(lead, ctx.CancellationToken);
+        }
+
         var row = result.CaseId is { } id ? await ctx.RequestServices!.GetRequiredService<CaseQueries>().ByIdAsync(viewer, id, ctx.CancellationToken) : null;
         return new CasePayload(viewer, row, result.Errors);
     }

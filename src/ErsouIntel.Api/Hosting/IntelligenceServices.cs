@@ -27,6 +27,7 @@ public static class IntelligenceServices
         services.AddSingleton<PhoneNumberProfiles>();
         services.AddSingleton<MatchQueries>();
         services.AddSingleton<CaseQueries>();
+        services.AddSingleton<Storage.ForceStreams>();
         services.AddSingleton<CaseWork>();
         services.AddSingleton<CaseTimeline>();
         return services;

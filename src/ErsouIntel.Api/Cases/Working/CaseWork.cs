@@ -1,8 +1,10 @@
 using ErsouIntel.Api.Cases.Reading;
 using ErsouIntel.Api.Incidents;
+using ErsouIntel.Api.Storage;
 using ErsouIntel.Domain;
 using ErsouIntel.Domain.Cases;
 using ErsouIntel.Domain.Common;
+using ErsouIntel.Domain.Incidents;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
@@ -21,7 +23,7 @@ public sealed record CaseChange(Guid? CaseId, IReadOnlyList<UserError> Errors, I
 /// decision was made on. A stale <c>expectedVersion</c>, or a writer that got there in between,
 /// changes nothing.
 /// </summary>
-public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQueries cases, TimeProvider clock)
+public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQueries cases, TimeProvider clock, ForceStreams streams)
 {
     /// <summary>How long a change without an expected version keeps trying when other writers keep winning.</summary>
     private static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(10);
@@ -64,7 +66,7 @@ public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQuer
         ChangeAsync(actor, caseId, expectedVersion, async (state, now) =>
         {
             var incident = (await IncidentRow.LoadAsync(db, [incidentId], cancellation)).GetValueOrDefault(incidentId);
-            var facts = incident is null ? null : new IncidentFacts(incident.Id, incident.Force, incident.ForceReference, incident.Handling, incident.Retracted);
+            var facts = incident is null ? await FactsFromForceDatabaseAsync(incidentId, cancellation) : new IncidentFacts(incident.Id, incident.Force, incident.ForceReference, incident.Handling, incident.Retracted);
             return Case.Decide(state, new AttachIncident(facts, expectedVersion, actor, now));
         }, cancellation);
 
@@ -80,10 +82,17 @@ public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQuer
         ChangeAsync(actor, caseId, expectedVersion, (state, now) =>
             Task.FromResult(Case.Decide(state, new CloseCase(reason, expectedVersion, actor, now))), cancellation);
 
+    /// <summary>
+    /// The force whose tenant holds the case's stream. A database per force: a case the daemon has not yet carried
+    /// into the region's read model is found in its lead force's database.
+    /// </summary>
+    public async Task<Force?> LeadForceAsync(Guid caseId, CancellationToken cancellation) =>
+        await cases.LeadForceAsync(caseId, cancellation) ?? await streams.FindAsync(caseId, cancellation);
+
     /// <summary>The case as its stream tells it, or null when there is none.</summary>
     public async Task<Case?> LoadAsync(Guid caseId, CancellationToken cancellation)
     {
-        var lead = await cases.LeadForceAsync(caseId, cancellation);
+        var lead = await LeadForceAsync(caseId, cancellation);
         if (lead is null)
         {
             return null;
@@ -131,5 +140,17 @@ public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQuer
                 return new CaseChange(caseId, [UserError.At(UserErrorCodes.VersionConflict, "The case changed while this change was being made; reload it and try again.", "expectedVersion")]);
             }
         }
+    }
+
+    /// <summary>A database per force: an incident not yet in the region's read model, from its force's own stream (null when shared).</summary>
+    private async Task<IncidentFacts?> FactsFromForceDatabaseAsync(Guid incidentId, CancellationToken cancellation)
+    {
+        if (await streams.FindAsync(incidentId, cancellation) is not { } force)
+        {
+            return null;
+        }
+
+        var incident = (await streams.EventsAsync(force, incidentId, cancellation)).Aggregate((Incident?)null, Incident.Evolve);
+        return incident is null ? null : new IncidentFacts(incident.Id, incident.Force, incident.ForceReference, incident.Details.Grading.Handling, incident.Retracted);
     }
 }
