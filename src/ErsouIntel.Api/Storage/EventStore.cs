@@ -65,7 +65,12 @@ public static class EventStore
                     typeof(IncidentReported), typeof(IncidentAmended), typeof(IncidentRetracted),
                     typeof(CaseOpened), typeof(IncidentAttachedToCase), typeof(CaseNoteAdded), typeof(CaseMemberAdded), typeof(CaseClosed),
                 ]);
-                options.Projections.Add(new LinkGraphProjection(), ProjectionLifecycle.Inline);
+                // A database per force: the daemon carries each force database's events into the region (RegionLinkGraph, below).
+                if (!forces.PerForce)
+                {
+                    options.Projections.Add(new LinkGraphProjection(), ProjectionLifecycle.Inline);
+                }
+
                 // Marten creates these in every one of its databases: with a database per force the force databases'
                 // copies stay empty (harmless; nothing reads or writes them there), the region's are the ones in use.
                 options.Storage.ExtendedSchemaObjects.AddRange(LinkGraphSchema.Objects());
@@ -90,6 +95,15 @@ public static class EventStore
         if (applySchemaOnStartup)
         {
             marten.ApplyAllDatabaseChangesOnStartup();
+        }
+
+        if (forces.PerForce)
+        {
+            // Issue 7, a database per force: the link graph applied by the async daemon, one shard per database
+            // (HotCold: one instance at a time), written to the region through its data source.
+            services.ConfigureMarten((provider, options) => options.Projections.Add(
+                new RegionLinkGraph(provider.GetRequiredService<NpgsqlDataSource>()), ProjectionLifecycle.Async, "LinkGraph"));
+            marten.AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.HotCold);
         }
 
         return services;
