@@ -22,7 +22,7 @@ public static class ErsouIntelHost
         var connectionString = await DevelopmentDatabase.ResolveAsync(builder.Configuration, Console.Out);
         var applySchema = builder.Configuration.GetValue<bool?>("Storage:ApplySchemaOnStartup") ?? builder.Environment.IsDevelopment();
 
-        builder.Services.AddEventStore(connectionString, applySchema);
+        builder.Services.AddEventStore(connectionString, applySchema, Links.LinkGraphApplyOptions.From(builder.Configuration));
         builder.Services.AddTokenServer(builder.Configuration, builder.Environment, connectionString);
         builder.Services.AddHealth();
         builder.Services.AddErsouGraphQL(builder.Configuration);

@@ -3,6 +3,7 @@ using ErsouIntel.Domain.Cases;
 using ErsouIntel.Domain.Incidents;
 using JasperFx;
 using JasperFx.Events;
+using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using JasperFx.MultiTenancy;
 using Marten;
@@ -16,8 +17,9 @@ public static class EventStore
 {
     public const string Schema = "ersou";
 
-    public static IServiceCollection AddEventStore(this IServiceCollection services, string connectionString, bool applySchemaOnStartup)
+    public static IServiceCollection AddEventStore(this IServiceCollection services, string connectionString, bool applySchemaOnStartup, LinkGraphApplyOptions? linkGraph = null)
     {
+        linkGraph ??= new LinkGraphApplyOptions();
         // Npgsql's connect timeout (15 s unless the connection string says otherwise) also bounds the wait
         // for a pooled connection, so it is left alone: a stopped server refuses at once anyway.
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
@@ -40,7 +42,18 @@ public static class EventStore
                     typeof(IncidentReported), typeof(IncidentAmended), typeof(IncidentRetracted),
                     typeof(CaseOpened), typeof(IncidentAttachedToCase), typeof(CaseNoteAdded), typeof(CaseMemberAdded), typeof(CaseClosed),
                 ]);
-                options.Projections.Add(new LinkGraphProjection(), ProjectionLifecycle.Inline);
+                // One projection, one event-to-SQL mapping, either way: inline (in the push's transaction) or
+                // by the async daemon, which one instance at a time runs (HotCold, docs/operations.md).
+                if (linkGraph.Apply == LinkGraphApply.Daemon)
+                {
+                    options.Projections.Add(new LinkGraphProjection(), ProjectionLifecycle.Async, LinkGraphProjection.Name, LinkGraphProjection.TearDownOnRebuild);
+                    options.Projections.LeadershipPollingTime = (int)linkGraph.LeadershipPolling.TotalMilliseconds;
+                }
+                else
+                {
+                    options.Projections.Add(new LinkGraphProjection(), ProjectionLifecycle.Inline, LinkGraphProjection.Name, LinkGraphProjection.TearDownOnRebuild);
+                }
+
                 options.Storage.ExtendedSchemaObjects.AddRange(LinkGraphSchema.Objects());
                 options.Storage.ExtendedSchemaObjects.AddRange(Api.Audit.AccessLogSchema.Objects());
 
@@ -58,6 +71,13 @@ public static class EventStore
         {
             marten.ApplyAllDatabaseChangesOnStartup();
         }
+
+        if (linkGraph.Apply == LinkGraphApply.Daemon)
+        {
+            marten.AddAsyncDaemon(DaemonMode.HotCold);
+        }
+
+        services.AddHostedService<Telemetry.ProjectionLag>();
 
         return services;
     }
