@@ -24,7 +24,7 @@ public static class ErsouIntelHost
 
         // Issue 7: optionally a database per force (ForceDatabases); checked here so a wrong setting stops the start, with its reason.
         var forces = ForceDatabases.From(builder.Configuration, connectionString);
-        builder.Services.AddEventStore(connectionString, applySchema, forces);
+        builder.Services.AddEventStore(connectionString, applySchema, Links.LinkGraphApplyOptions.From(builder.Configuration), forces);
         builder.Services.AddTokenServer(builder.Configuration, builder.Environment, connectionString);
         builder.Services.AddHealth();
         builder.Services.AddErsouGraphQL(builder.Configuration);

@@ -4,19 +4,43 @@ using ErsouIntel.Domain;
 using ErsouIntel.Domain.Cases;
 using ErsouIntel.Domain.Incidents;
 using JasperFx.Events;
+using JasperFx.Events.Projections;
 using Marten;
 using Marten.Events.Projections;
 
 namespace ErsouIntel.Api.Links;
 
 /// <summary>
-/// Keeps the cross-force read model (<see cref="LinkGraphSchema"/>) current. Runs inline: its SQL
-/// is queued into the same transaction as the events, so an acknowledged push is already linked
-/// and matched. The incident events of a push become one call of a database function; the entity
-/// resolution and match detection happen there, next to the indexes they read.
+/// Keeps the cross-force read model (<see cref="LinkGraphSchema"/>) current. Inline (the default)
+/// its SQL is queued into the same transaction as the events, so an acknowledged push is already
+/// linked and matched; with <c>LinkGraph:Apply=Daemon</c> the same mapping runs in the async
+/// daemon's batches. The incident events of a push become one call of a database function; the
+/// entity resolution and match detection happen there, next to the indexes they read.
+/// Every statement is idempotent: applying an event a second time changes nothing (an incident's
+/// stored version, a case's version and the primary keys guard it), so a batch replayed after a
+/// crash, or applied where its progress is not kept in the same transaction, does no harm.
 /// </summary>
 public sealed class LinkGraphProjection : IProjection
 {
+    /// <summary>The projection's name: its shard is <c>LinkGraph:All</c> in <c>ersou.mt_event_progression</c>.</summary>
+    public const string Name = "LinkGraph";
+
+    /// <summary>Every table the projection writes, emptied before a rebuild (the order does not matter: no foreign keys).</summary>
+    public static readonly string[] Tables =
+    [
+        "li_match_incidents", "li_matches", "li_case_incidents", "li_case_members", "li_cases",
+        "li_links", "li_entity_keys", "li_entities", "li_incidents", "li_dead_letters",
+    ];
+
+    /// <summary>What a rebuild wipes before it replays the events (<c>projections rebuild</c>).</summary>
+    public static void TearDownOnRebuild(AsyncOptions options)
+    {
+        foreach (var table in Tables)
+        {
+            options.DeleteDataInTableOnTeardown($"{EventStore.Schema}.{table}");
+        }
+    }
+
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         // Consecutive reports and amendments go to the database as one call, in order: their nodes are
@@ -43,7 +67,7 @@ public sealed class LinkGraphProjection : IProjection
                     break;
                 case CaseOpened e:
                     operations.QueueSqlCommand(
-                        "insert into ersou.li_cases(id, reference, title, operation_name, lead_force, status, opened_at, version) values (?, ?, ?, ?, ?, 'OPEN', ?, ?)",
+                        "insert into ersou.li_cases(id, reference, title, operation_name, lead_force, status, opened_at, version) values (?, ?, ?, ?, ?, 'OPEN', ?, ?) on conflict (id) do nothing",
                         e.CaseId, e.Reference, e.Title, (object?)e.OperationName ?? DBNull.Value, e.LeadForce.TenantId(), e.OpenedAt, (int)@event.Version);
                     operations.QueueSqlCommand("insert into ersou.li_case_members(case_id, subject) values (?, ?) on conflict do nothing", e.CaseId, e.OpenedBy);
                     break;
@@ -59,7 +83,7 @@ public sealed class LinkGraphProjection : IProjection
                     Touch(operations, e.CaseId, @event);
                     break;
                 case CaseClosed e:
-                    operations.QueueSqlCommand("update ersou.li_cases set status = 'CLOSED', version = ? where id = ?", (int)@event.Version, e.CaseId);
+                    operations.QueueSqlCommand("update ersou.li_cases set status = 'CLOSED', version = ? where id = ? and version < ?", (int)@event.Version, e.CaseId, (int)@event.Version);
                     break;
             }
         }
@@ -78,7 +102,7 @@ public sealed class LinkGraphProjection : IProjection
     }
 
     private static void Touch(IDocumentOperations operations, Guid caseId, IEvent @event) =>
-        operations.QueueSqlCommand("update ersou.li_cases set version = ? where id = ?", (int)@event.Version, caseId);
+        operations.QueueSqlCommand("update ersou.li_cases set version = ? where id = ? and version < ?", (int)@event.Version, caseId, (int)@event.Version);
 
     /// <summary>One incident as <c>ersou.li_apply_incidents</c> takes it (the import passes its batches the same way).</summary>
     internal static object PayloadOf(Guid id, Force force, string? forceReference, IncidentDetails details, long version, DateTimeOffset recordedAt) =>

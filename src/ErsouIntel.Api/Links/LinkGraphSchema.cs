@@ -9,7 +9,8 @@ namespace ErsouIntel.Api.Links;
 /// <summary>
 /// The cross-force read model: incidents, the entities they carry (phone numbers, couriers,
 /// suspects, vehicles), the links between them, cases and matches. Plain indexed tables, kept by
-/// the inline projections in the same transaction as the events, so a 2-hop question is a few
+/// the link-graph projection (inline in the same transaction as the events, or by the async
+/// daemon; <see cref="LinkGraphProjection"/>), so a 2-hop question is a few
 /// index lookups (docs/link-graph.md). Created and migrated by Marten with its own objects.
 /// </summary>
 public static class LinkGraphSchema
@@ -563,6 +564,14 @@ public static class LinkGraphSchema
           -- A batch of incident events, in order: linked together (li_link_incidents), then the matches of
           -- all the entities they touched worked out once per entity (li_match_batch). One exception block
           -- (a subtransaction) for the whole batch rather than one per event.
+          -- Idempotent: an event whose incident is stored at its version or later was applied already (a
+          -- daemon batch replayed after a crash, or a graph kept apart from the events' transaction).
+          SELECT coalesce(jsonb_agg(x.d ORDER BY x.n), '[]') INTO docs
+            FROM jsonb_array_elements(docs) WITH ORDINALITY x(d, n)
+           WHERE NOT EXISTS (SELECT 1 FROM ersou.li_incidents i WHERE i.id = (x.d->>'id')::uuid AND i.version >= (x.d->>'version')::int);
+          IF jsonb_array_length(docs) = 0 THEN
+            RETURN;
+          END IF;
           BEGIN
             SELECT l.dropped, l.created INTO v_dropped, v_created FROM ersou.li_link_incidents(docs) l;
             SELECT array_agg((d->>'id')::uuid), max((d->>'recordedAt')::timestamptz) INTO v_ids, v_at FROM jsonb_array_elements(docs) d;
@@ -583,6 +592,10 @@ public static class LinkGraphSchema
         """
         CREATE OR REPLACE FUNCTION ersou.li_retract_incident(p_id uuid, p_version int, p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
         BEGIN
+          -- Idempotent, as li_apply_incidents: a retraction already applied changes nothing.
+          IF EXISTS (SELECT 1 FROM ersou.li_incidents WHERE id = p_id AND version >= p_version) THEN
+            RETURN;
+          END IF;
           PERFORM ersou.li_retract_incident_unsafe(p_id, p_version, p_at);
         EXCEPTION
           WHEN deadlock_detected OR serialization_failure OR lock_not_available OR query_canceled THEN RAISE;

@@ -4,6 +4,7 @@ using ErsouIntel.Domain.Cases;
 using ErsouIntel.Domain.Incidents;
 using JasperFx;
 using JasperFx.Events;
+using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using JasperFx.MultiTenancy;
 using Marten;
@@ -21,8 +22,9 @@ public static class EventStore
     public const string RegionDatabase = "REGION";
 
     /// <param name="connectionString">The region database: the whole store when shared, the read side's when a database per force.</param>
-    public static IServiceCollection AddEventStore(this IServiceCollection services, string connectionString, bool applySchemaOnStartup, ForceDatabases? forces = null)
+    public static IServiceCollection AddEventStore(this IServiceCollection services, string connectionString, bool applySchemaOnStartup, LinkGraphApplyOptions? linkGraph = null, ForceDatabases? forces = null)
     {
+        linkGraph ??= new LinkGraphApplyOptions();
         forces ??= ForceDatabases.Shared;
         services.AddSingleton(forces);
 
@@ -65,10 +67,21 @@ public static class EventStore
                     typeof(IncidentReported), typeof(IncidentAmended), typeof(IncidentRetracted),
                     typeof(CaseOpened), typeof(IncidentAttachedToCase), typeof(CaseNoteAdded), typeof(CaseMemberAdded), typeof(CaseClosed),
                 ]);
-                // A database per force: the daemon carries each force database's events into the region (RegionLinkGraph, below).
-                if (!forces.PerForce)
+                // One projection, one event-to-SQL mapping, either way: inline (in the push's transaction) or
+                // by the async daemon, which one instance at a time runs (HotCold, docs/operations.md).
+                // A database per force (ForceDatabases has checked Apply=Daemon): registered below, as RegionLinkGraph.
+                if (forces.PerForce)
                 {
-                    options.Projections.Add(new LinkGraphProjection(), ProjectionLifecycle.Inline);
+                    options.Projections.LeadershipPollingTime = (int)linkGraph.LeadershipPolling.TotalMilliseconds;
+                }
+                else if (linkGraph.Apply == LinkGraphApply.Daemon)
+                {
+                    options.Projections.Add(new LinkGraphProjection(), ProjectionLifecycle.Async, LinkGraphProjection.Name, LinkGraphProjection.TearDownOnRebuild);
+                    options.Projections.LeadershipPollingTime = (int)linkGraph.LeadershipPolling.TotalMilliseconds;
+                }
+                else
+                {
+                    options.Projections.Add(new LinkGraphProjection(), ProjectionLifecycle.Inline, LinkGraphProjection.Name, LinkGraphProjection.TearDownOnRebuild);
                 }
 
                 // Marten creates these in every one of its databases: with a database per force the force databases'
@@ -99,12 +112,19 @@ public static class EventStore
 
         if (forces.PerForce)
         {
-            // Issue 7, a database per force: the link graph applied by the async daemon, one shard per database
-            // (HotCold: one instance at a time), written to the region through its data source.
+            // Issue 7, a database per force: the same mapping run by the daemon, one shard per database, its statements
+            // executed on the region through its data source. No rebuild teardown: it would empty the force databases'
+            // unused copies, not the region's tables.
             services.ConfigureMarten((provider, options) => options.Projections.Add(
-                new RegionLinkGraph(provider.GetRequiredService<NpgsqlDataSource>()), ProjectionLifecycle.Async, "LinkGraph"));
-            marten.AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.HotCold);
+                new RegionLinkGraph(provider.GetRequiredService<NpgsqlDataSource>()), ProjectionLifecycle.Async, LinkGraphProjection.Name));
         }
+
+        if (linkGraph.Apply == LinkGraphApply.Daemon)
+        {
+            marten.AddAsyncDaemon(DaemonMode.HotCold);
+        }
+
+        services.AddHostedService<Telemetry.ProjectionLag>();
 
         return services;
     }
