@@ -1,7 +1,11 @@
 using System.Text.Json.Nodes;
 using ErsouIntel.Api.Incidents.Importing;
+using ErsouIntel.Api.Links;
 using ErsouIntel.Api.Tests.Infrastructure;
 using ErsouIntel.Domain;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using static ErsouIntel.Api.Tests.Cases.CaseSteps;
 
 namespace ErsouIntel.Api.Tests.DatabasePerForce;
@@ -129,18 +133,40 @@ public sealed class DatabasePerForceTests(SixForceDatabases service) : IClassFix
     }
 
     [Fact]
-    public async Task A_push_received_twice_is_unchanged_and_a_new_version_amends_before_the_region_has_caught_up()
+    public async Task A_push_received_again_is_decided_against_the_forces_own_database_not_the_regions_read_model()
     {
         var reference = Unique("SK");
         var first = await region.ReportsAsync(Force.Suffolk, AnIncident.Courier(reference));
+        var id = first["incident"]!["id"]!.GetValue<string>();
+        // The region as if the daemon had not carried the push yet: its row gone (no phone, courier or vehicle to link).
+        Assert.Equal(["1"], await SixForceDatabases.RowsAsync(service.ConnectionString, $"with gone as (delete from ersou.li_incidents where id = '{id}' returning 1) select count(*) from gone"));
+
         var again = await region.ReportsAsync(Force.Suffolk, AnIncident.Courier(reference));
         var amended = await region.ReportsAsync(Force.Suffolk, AnIncident.Courier(reference, summary: "Courier returned for the victim's jewellery."));
 
         Assert.Equal(["CREATED", "UNCHANGED", "AMENDED"], new[] { first, again, amended }.Select(p => p["outcome"]!.GetValue<string>()));
         Assert.Equal(2, amended["incident"]!["version"]!.GetValue<int>());
-        var connectionString = service.ForceConnectionStrings[Force.Suffolk];
-        Assert.Equal(["2"], await SixForceDatabases.RowsAsync(connectionString,
-            $"select count(*) from ersou.mt_events where stream_id = '{first["incident"]!["id"]!.GetValue<string>()}'"));
+        Assert.Equal(["2"], await SixForceDatabases.RowsAsync(service.ForceConnectionStrings[Force.Suffolk], $"select count(*) from ersou.mt_events where stream_id = '{id}'"));
+    }
+
+    [Fact]
+    public async Task A_batch_the_daemon_applies_to_the_region_twice_changes_nothing_the_second_time()
+    {
+        var number = OwnPhoneNumber();
+        var id = Guid.Parse(await region.ReportedAsync(Force.Norfolk, AnIncident.Courier(Unique("NK"), phones: [number], couriers: [AnIncident.CourierNamed("Ada Vale", "1990-05-05", "AV12 VAL")])));
+        await region.ReportedAsync(Force.Norfolk, AnIncident.Courier(Unique("NK"), phones: [number]));
+        const string Graph = "select (select count(*) from ersou.li_incidents) || ' ' || (select count(*) from ersou.li_entities) || ' ' || (select count(*) from ersou.li_links) || ' ' || (select count(*) from ersou.li_matches) || ' ' || (select count(*) from ersou.li_match_incidents) || ' ' || (select count(*) from ersou.li_dead_letters)";
+        var before = await SixForceDatabases.RowsAsync(service.ConnectionString, Graph);
+
+        // After a crash between writing the region and saving the progress in the force database, the daemon applies the batch again.
+        var store = service.Services.GetRequiredService<IDocumentStore>();
+        await using (var session = store.QuerySession(Force.Norfolk.TenantId()))
+        {
+            var events = await session.Events.FetchStreamAsync(id);
+            await new RegionLinkGraph(service.Services.GetRequiredService<NpgsqlDataSource>()).ApplyAsync(null!, events, CancellationToken.None);
+        }
+
+        Assert.Equal(before, await SixForceDatabases.RowsAsync(service.ConnectionString, Graph));
     }
 
     [Fact]
