@@ -20,6 +20,7 @@ public static class EventStore
     public static IServiceCollection AddEventStore(this IServiceCollection services, string connectionString, bool applySchemaOnStartup, LinkGraphApplyOptions? linkGraph = null)
     {
         linkGraph ??= new LinkGraphApplyOptions();
+        services.AddSingleton(linkGraph);
         // Npgsql's connect timeout (15 s unless the connection string says otherwise) also bounds the wait
         // for a pooled connection, so it is left alone: a stopped server refuses at once anyway.
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
@@ -43,15 +44,16 @@ public static class EventStore
                     typeof(CaseOpened), typeof(IncidentAttachedToCase), typeof(CaseNoteAdded), typeof(CaseMemberAdded), typeof(CaseClosed),
                 ]);
                 // One projection, one event-to-SQL mapping, either way: inline (in the push's transaction) or
-                // by the async daemon, which one instance at a time runs (HotCold, docs/operations.md).
+                // by the async daemon as a subscription (events in sequence order across forces), which one
+                // instance at a time runs (HotCold, docs/operations.md).
                 if (linkGraph.Apply == LinkGraphApply.Daemon)
                 {
-                    options.Projections.Add(new LinkGraphProjection(), ProjectionLifecycle.Async, LinkGraphProjection.Name, LinkGraphProjection.TearDownOnRebuild);
+                    options.Projections.Subscribe(new LinkGraphSubscription());
                     options.Projections.LeadershipPollingTime = (int)linkGraph.LeadershipPolling.TotalMilliseconds;
                 }
                 else
                 {
-                    options.Projections.Add(new LinkGraphProjection(), ProjectionLifecycle.Inline, LinkGraphProjection.Name, LinkGraphProjection.TearDownOnRebuild);
+                    options.Projections.Add(new LinkGraphProjection(), ProjectionLifecycle.Inline);
                 }
 
                 options.Storage.ExtendedSchemaObjects.AddRange(LinkGraphSchema.Objects());
@@ -75,9 +77,8 @@ public static class EventStore
         if (linkGraph.Apply == LinkGraphApply.Daemon)
         {
             marten.AddAsyncDaemon(DaemonMode.HotCold);
+            services.AddHostedService<Telemetry.ProjectionLag>();
         }
-
-        services.AddHostedService<Telemetry.ProjectionLag>();
 
         return services;
     }
