@@ -3,8 +3,8 @@ using ErsouIntel.Api.Identity;
 using ErsouIntel.Api.Incidents.Importing;
 using JasperFx;
 
-// `admin ...`, `import ...` and `audit-export ...` are the service's own commands; anything else goes to JasperFx's (db-apply, db-assert, ...).
-var command = args.Length > 0 && args[0] is "admin" or "import" or "audit-export" ? args[0] : null;
+// `admin ...`, `import ...`, `audit-export ...` and `rebuild-link-graph` are the service's own commands; anything else goes to JasperFx's (db-apply, db-assert, ...).
+var command = args.Length > 0 && args[0] is "admin" or "import" or "audit-export" or "rebuild-link-graph" ? args[0] : null;
 var app = await ErsouIntelHost.BuildAsync(command is null ? args : []);
 switch (command)
 {
@@ -17,6 +17,9 @@ switch (command)
     case "audit-export":
         // The access log with its chain hashes, as a file for an auditor (docs/operations.md).
         return await ErsouIntel.Api.Audit.Exporting.AccessLogExport.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
+    case "rebuild-link-graph":
+        // The link graph replayed from the events by the async daemon (docs/operations.md, "Several instances").
+        return await ErsouIntel.Api.Links.LinkGraphRebuild.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
 }
 
 // With no arguments this runs the service; `dotnet run -- help` lists the operator commands (db-apply, db-assert, ...).

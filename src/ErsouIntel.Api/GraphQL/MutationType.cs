@@ -6,6 +6,7 @@ using ErsouIntel.Api.Cases.Working;
 using ErsouIntel.Api.Incidents;
 using ErsouIntel.Api.Incidents.Reading;
 using ErsouIntel.Api.Incidents.Reporting;
+using ErsouIntel.Api.Links;
 using ErsouIntel.Domain.Common;
 using ErsouIntel.Domain.Incidents;
 using GraphQL;
@@ -52,7 +53,7 @@ public sealed class MutationType : ObjectGraphType
                 }
 
                 var viewer = new Viewer(force, caller.Subject, false, null);
-                var incident = result.IncidentId is { } id ? (await IncidentRow.LoadAsync(Db(ctx), [id], ctx.CancellationToken)).GetValueOrDefault(id) : null;
+                var incident = result.IncidentId is { } id ? (await ctx.RequestServices!.GetRequiredService<IncidentStates>().LoadAsync([id], ctx.CancellationToken)).GetValueOrDefault(id) : null;
                 return new RetractIncidentPayload(viewer, incident is null ? null : incident with { ShownTo = viewer }, result.Errors);
             });
 
@@ -122,9 +123,7 @@ public sealed class MutationType : ObjectGraphType
             }
         });
 
-        // A database per force: answer once the region has the push (bounded), as the shared store answers after its inline projection.
-        await ctx.RequestServices!.GetRequiredService<Storage.ForceStreams>().WaitForRegionAsync(force, ctx.CancellationToken);
-        var rows = await StoredRowsAsync(Db(ctx), ctx.RequestServices!.GetRequiredService<Storage.ForceDatabases>().PerForce, results.Where(r => r.Errors.Count == 0).ToList(), ctx.CancellationToken);
+        var rows = await StoredRowsAsync(Db(ctx), results.Where(r => r.Errors.Count == 0).ToList(), ctx.CancellationToken);
         // A force system sees what it wrote, and nothing of other forces through it.
         var viewer = new Viewer(force, caller.Subject, false, null);
         return results.Select(r => new ReportIncidentPayload(
@@ -139,7 +138,7 @@ public sealed class MutationType : ObjectGraphType
     /// the versions are read back: a row at that version is the one written (no second read of every
     /// incident's details); anything else (moved on since, or not linked) is read in full.
     /// </summary>
-    private static async Task<Dictionary<Guid, IncidentRow>> StoredRowsAsync(NpgsqlDataSource db, bool perForce, List<ReportResult> stored, CancellationToken cancellation)
+    private static async Task<Dictionary<Guid, IncidentRow>> StoredRowsAsync(NpgsqlDataSource db, List<ReportResult> stored, CancellationToken cancellation)
     {
         var rows = new Dictionary<Guid, IncidentRow>();
         if (stored.Count == 0)
@@ -162,18 +161,15 @@ public sealed class MutationType : ObjectGraphType
         foreach (var result in stored)
         {
             var id = result.IncidentId!.Value;
-            if (result.Row is { } row && versions.GetValueOrDefault(id) == row.Version)
+            // The row this request wrote, unless a later write moved the read model past it (with
+            // LinkGraph:Apply=Daemon the read model may still be behind it, or not have it yet).
+            if (result.Row is { } row && versions.GetValueOrDefault(id) <= row.Version)
             {
                 rows.TryAdd(id, row);
             }
             else if (versions.ContainsKey(id))
             {
                 reread.Add(id);
-            }
-            else if (perForce && result.Row is { } written)
-            {
-                // A database per force: the daemon has not carried this push into the region yet; answer with what was stored.
-                rows.TryAdd(id, written);
             }
         }
 
@@ -200,15 +196,13 @@ public sealed class MutationType : ObjectGraphType
             }
         }
 
-        var viewer = new Viewer(caller.Force!.Value, caller.Subject, true, null);
-        var streams = ctx.RequestServices!.GetRequiredService<Storage.ForceStreams>();
-        if (streams.PerForce && result.CaseId is { } written && result.Errors.Count == 0
-            && await ctx.RequestServices!.GetRequiredService<CaseWork>().LeadForceAsync(written, ctx.CancellationToken) is { } lead)
+        if (result.CaseId is { } written && result.Version is { } version)
         {
-            // A database per force: the payload reads the case from the region, once it has this change (bounded).
-            await streams.WaitForRegionAsync(lead, ctx.CancellationToken);
+            // With LinkGraph:Apply=Daemon the case's read model (and who may see it) follows the events: answer once it has this change.
+            await ctx.RequestServices!.GetRequiredService<LinkGraphFreshness>().CaseAppliedAsync(written, version, ctx.CancellationToken);
         }
 
+        var viewer = new Viewer(caller.Force!.Value, caller.Subject, true, null);
         var row = result.CaseId is { } id ? await ctx.RequestServices!.GetRequiredService<CaseQueries>().ByIdAsync(viewer, id, ctx.CancellationToken) : null;
         return new CasePayload(viewer, row, result.Errors);
     }

@@ -20,6 +20,8 @@ public static class IntelligenceServices
         services.AddSingleton<Audit.Verifying.AccessLogVerifier>();
         services.Configure<LinkGraphOptions>(configuration.GetSection(LinkGraphOptions.Section));
         services.AddSingleton<IncidentReporting>();
+        services.AddSingleton<Incidents.IncidentStates>();
+        services.AddSingleton<LinkGraphFreshness>();
         services.AddSingleton<IncidentQueries>();
         services.AddScoped<IncidentBatch>();
         services.AddSingleton<EntityQueries>();

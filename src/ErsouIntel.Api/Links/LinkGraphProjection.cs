@@ -4,7 +4,6 @@ using ErsouIntel.Domain;
 using ErsouIntel.Domain.Cases;
 using ErsouIntel.Domain.Incidents;
 using JasperFx.Events;
-using JasperFx.Events.Projections;
 using Marten;
 using Marten.Events.Projections;
 
@@ -13,33 +12,29 @@ namespace ErsouIntel.Api.Links;
 /// <summary>
 /// Keeps the cross-force read model (<see cref="LinkGraphSchema"/>) current. Inline (the default)
 /// its SQL is queued into the same transaction as the events, so an acknowledged push is already
-/// linked and matched; with <c>LinkGraph:Apply=Daemon</c> the same mapping runs in the async
-/// daemon's batches. The incident events of a push become one call of a database function; the
+/// linked and matched; with <c>LinkGraph:Apply=Daemon</c> the same mapping runs on the async
+/// daemon's pages of events (<see cref="LinkGraphSubscription"/>). The incident events of a push become one call of a database function; the
 /// entity resolution and match detection happen there, next to the indexes they read.
 /// Every statement is idempotent: applying an event a second time changes nothing (an incident's
 /// stored version, a case's version and the primary keys guard it), so a batch replayed after a
 /// crash, or applied where its progress is not kept in the same transaction, does no harm.
 /// </summary>
-public sealed class LinkGraphProjection : IProjection
+/// <param name="setAsideDuplicates">Daemon mode: a case opened with a reference already taken is set aside
+/// (<c>li_dead_letters</c>) instead of failing the batch; inline the failure refuses the opening.</param>
+public sealed class LinkGraphProjection(bool setAsideDuplicates = false) : IProjection
 {
-    /// <summary>The projection's name: its shard is <c>LinkGraph:All</c> in <c>ersou.mt_event_progression</c>.</summary>
+    /// <summary>The daemon's name for it (<see cref="LinkGraphSubscription"/>): its position is row <c>LinkGraph:All</c> in <c>ersou.mt_event_progression</c>.</summary>
     public const string Name = "LinkGraph";
 
-    /// <summary>Every table the projection writes, emptied before a rebuild (the order does not matter: no foreign keys).</summary>
+    /// <summary>The daemon's shard, as <c>mt_event_progression</c> names it.</summary>
+    public const string Shard = Name + ":All";
+
+    /// <summary>Every table the projection writes, emptied before a rebuild.</summary>
     public static readonly string[] Tables =
     [
         "li_match_incidents", "li_matches", "li_case_incidents", "li_case_members", "li_cases",
         "li_links", "li_entity_keys", "li_entities", "li_incidents", "li_dead_letters",
     ];
-
-    /// <summary>What a rebuild wipes before it replays the events (<c>projections rebuild</c>).</summary>
-    public static void TearDownOnRebuild(AsyncOptions options)
-    {
-        foreach (var table in Tables)
-        {
-            options.DeleteDataInTableOnTeardown($"{EventStore.Schema}.{table}");
-        }
-    }
 
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
@@ -67,9 +62,8 @@ public sealed class LinkGraphProjection : IProjection
                     break;
                 case CaseOpened e:
                     operations.QueueSqlCommand(
-                        "insert into ersou.li_cases(id, reference, title, operation_name, lead_force, status, opened_at, version) values (?, ?, ?, ?, ?, 'OPEN', ?, ?) on conflict (id) do nothing",
-                        e.CaseId, e.Reference, e.Title, (object?)e.OperationName ?? DBNull.Value, e.LeadForce.TenantId(), e.OpenedAt, (int)@event.Version);
-                    operations.QueueSqlCommand("insert into ersou.li_case_members(case_id, subject) values (?, ?) on conflict do nothing", e.CaseId, e.OpenedBy);
+                        "select ersou.li_open_case(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        e.CaseId, e.Reference, e.Title, (object?)e.OperationName ?? DBNull.Value, e.LeadForce.TenantId(), e.OpenedAt, (int)@event.Version, e.OpenedBy, setAsideDuplicates);
                     break;
                 case IncidentAttachedToCase e:
                     operations.QueueSqlCommand("insert into ersou.li_case_incidents(case_id, incident_id, attached_at) values (?, ?, ?) on conflict do nothing", e.CaseId, e.IncidentId, e.AttachedAt);

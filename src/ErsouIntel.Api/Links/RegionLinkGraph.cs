@@ -18,7 +18,8 @@ namespace ErsouIntel.Api.Links;
 public sealed class RegionLinkGraph(NpgsqlDataSource region) : IProjection
 {
     private const int Attempts = 5;
-    private readonly LinkGraphProjection mapping = new();
+    // As the shared daemon's subscription: a case reference opened twice is set aside, not a shard held back.
+    private readonly LinkGraphProjection mapping = new(setAsideDuplicates: true);
 
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {

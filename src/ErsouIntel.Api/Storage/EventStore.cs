@@ -27,6 +27,7 @@ public static class EventStore
         linkGraph ??= new LinkGraphApplyOptions();
         forces ??= ForceDatabases.Shared;
         services.AddSingleton(forces);
+        services.AddSingleton(linkGraph);
 
         // Npgsql's connect timeout (15 s unless the connection string says otherwise) also bounds the wait
         // for a pooled connection, so it is left alone: a stopped server refuses at once anyway.
@@ -68,7 +69,8 @@ public static class EventStore
                     typeof(CaseOpened), typeof(IncidentAttachedToCase), typeof(CaseNoteAdded), typeof(CaseMemberAdded), typeof(CaseClosed),
                 ]);
                 // One projection, one event-to-SQL mapping, either way: inline (in the push's transaction) or
-                // by the async daemon, which one instance at a time runs (HotCold, docs/operations.md).
+                // by the async daemon as a subscription (events in sequence order across forces), which one
+                // instance at a time runs (HotCold, docs/operations.md).
                 // A database per force (ForceDatabases has checked Apply=Daemon): registered below, as RegionLinkGraph.
                 if (forces.PerForce)
                 {
@@ -76,12 +78,12 @@ public static class EventStore
                 }
                 else if (linkGraph.Apply == LinkGraphApply.Daemon)
                 {
-                    options.Projections.Add(new LinkGraphProjection(), ProjectionLifecycle.Async, LinkGraphProjection.Name, LinkGraphProjection.TearDownOnRebuild);
+                    options.Projections.Subscribe(new LinkGraphSubscription());
                     options.Projections.LeadershipPollingTime = (int)linkGraph.LeadershipPolling.TotalMilliseconds;
                 }
                 else
                 {
-                    options.Projections.Add(new LinkGraphProjection(), ProjectionLifecycle.Inline, LinkGraphProjection.Name, LinkGraphProjection.TearDownOnRebuild);
+                    options.Projections.Add(new LinkGraphProjection(), ProjectionLifecycle.Inline);
                 }
 
                 // Marten creates these in every one of its databases: with a database per force the force databases'
@@ -122,9 +124,8 @@ public static class EventStore
         if (linkGraph.Apply == LinkGraphApply.Daemon)
         {
             marten.AddAsyncDaemon(DaemonMode.HotCold);
+            services.AddHostedService<Telemetry.ProjectionLag>();
         }
-
-        services.AddHostedService<Telemetry.ProjectionLag>();
 
         return services;
     }

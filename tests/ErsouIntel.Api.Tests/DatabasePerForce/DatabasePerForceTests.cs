@@ -138,6 +138,8 @@ public sealed class DatabasePerForceTests(SixForceDatabases service) : IClassFix
         var reference = Unique("SK");
         var first = await region.ReportsAsync(Force.Suffolk, AnIncident.Courier(reference));
         var id = first["incident"]!["id"]!.GetValue<string>();
+        await SixForceDatabases.EventuallyAsync(
+            () => SixForceDatabases.RowsAsync(service.ConnectionString, $"select count(*) from ersou.li_incidents where id = '{id}'"), rows => rows.Single() == "1");
         // The region as if the daemon had not carried the push yet: its row gone (no phone, courier or vehicle to link).
         Assert.Equal(["1"], await SixForceDatabases.RowsAsync(service.ConnectionString, $"with gone as (delete from ersou.li_incidents where id = '{id}' returning 1) select count(*) from gone"));
 
@@ -154,7 +156,10 @@ public sealed class DatabasePerForceTests(SixForceDatabases service) : IClassFix
     {
         var number = OwnPhoneNumber();
         var id = Guid.Parse(await region.ReportedAsync(Force.Norfolk, AnIncident.Courier(Unique("NK"), phones: [number], couriers: [AnIncident.CourierNamed("Ada Vale", "1990-05-05", "AV12 VAL")])));
-        await region.ReportedAsync(Force.Norfolk, AnIncident.Courier(Unique("NK"), phones: [number]));
+        var second = await region.ReportedAsync(Force.Norfolk, AnIncident.Courier(Unique("NK"), phones: [number]));
+        Assert.Equal(["2"], await SixForceDatabases.EventuallyAsync(
+            () => SixForceDatabases.RowsAsync(service.ConnectionString, $"select count(*) from ersou.li_incidents where id in ('{id}', '{second}')"),
+            rows => rows.Single() == "2"));
         const string Graph = "select (select count(*) from ersou.li_incidents) || ' ' || (select count(*) from ersou.li_entities) || ' ' || (select count(*) from ersou.li_links) || ' ' || (select count(*) from ersou.li_matches) || ' ' || (select count(*) from ersou.li_match_incidents) || ' ' || (select count(*) from ersou.li_dead_letters)";
         var before = await SixForceDatabases.RowsAsync(service.ConnectionString, Graph);
 

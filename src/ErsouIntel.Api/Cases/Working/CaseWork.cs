@@ -15,7 +15,8 @@ namespace ErsouIntel.Api.Cases.Working;
 /// <summary>What a case change came to: the case as it now stands (when the caller may see it), or why not.</summary>
 /// <param name="Combined">The incident an attach joined to the case, for the access log's COMBINATION entry.</param>
 /// <param name="Opened">True when the change created the case: a COLLECTION in the access log.</param>
-public sealed record CaseChange(Guid? CaseId, IReadOnlyList<UserError> Errors, IncidentFacts? Combined = null, bool Opened = false);
+/// <param name="Version">The case's version after a change that was written.</param>
+public sealed record CaseChange(Guid? CaseId, IReadOnlyList<UserError> Errors, IncidentFacts? Combined = null, bool Opened = false, int? Version = null);
 
 /// <summary>
 /// <c>openCase</c>, <c>attachIncidentToCase</c>, <c>addCaseNote</c>, <c>addCaseMember</c>,
@@ -23,7 +24,7 @@ public sealed record CaseChange(Guid? CaseId, IReadOnlyList<UserError> Errors, I
 /// decision was made on. A stale <c>expectedVersion</c>, or a writer that got there in between,
 /// changes nothing.
 /// </summary>
-public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQueries cases, TimeProvider clock, ForceStreams streams)
+public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQueries cases, IncidentStates incidents, TimeProvider clock, ForceStreams streams)
 {
     /// <summary>How long a change without an expected version keeps trying when other writers keep winning.</summary>
     private static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(10);
@@ -53,7 +54,7 @@ public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQuer
             await using var session = store.LightweightSession(opened.LeadForce.TenantId());
             session.Events.StartStream<Case>(id, [.. events]);
             await session.SaveChangesAsync(cancellation);
-            return new CaseChange(id, [], Opened: true);
+            return new CaseChange(id, [], Opened: true, Version: events.Count);
         }
         catch (Exception e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
@@ -65,8 +66,8 @@ public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQuer
     public Task<CaseChange> AttachAsync(Actor actor, Guid caseId, Guid incidentId, int? expectedVersion, CancellationToken cancellation) =>
         ChangeAsync(actor, caseId, expectedVersion, async (state, now) =>
         {
-            var incident = (await IncidentRow.LoadAsync(db, [incidentId], cancellation)).GetValueOrDefault(incidentId);
-            var facts = incident is null ? await FactsFromForceDatabaseAsync(incidentId, cancellation) : new IncidentFacts(incident.Id, incident.Force, incident.ForceReference, incident.Handling, incident.Retracted);
+            var incident = (await incidents.LoadAsync([incidentId], cancellation)).GetValueOrDefault(incidentId);
+            var facts = incident is null ? null : new IncidentFacts(incident.Id, incident.Force, incident.ForceReference, incident.Handling, incident.Retracted);
             return Case.Decide(state, new AttachIncident(facts, expectedVersion, actor, now));
         }, cancellation);
 
@@ -127,7 +128,7 @@ public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQuer
                 session.Events.Append(caseId, state.Version + events.Count, [.. events]);
                 await session.SaveChangesAsync(cancellation);
                 var attached = events.OfType<IncidentAttachedToCase>().FirstOrDefault();
-                return new CaseChange(caseId, [], attached is null ? null : new IncidentFacts(attached.IncidentId, attached.IncidentForce, attached.ForceReference, attached.Handling, false));
+                return new CaseChange(caseId, [], attached is null ? null : new IncidentFacts(attached.IncidentId, attached.IncidentForce, attached.ForceReference, attached.Handling, false), Version: state.Version + events.Count);
             }
             catch (ConcurrencyException) when (expectedVersion is null && clock.GetUtcNow() < deadline)
             {
@@ -140,17 +141,5 @@ public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQuer
                 return new CaseChange(caseId, [UserError.At(UserErrorCodes.VersionConflict, "The case changed while this change was being made; reload it and try again.", "expectedVersion")]);
             }
         }
-    }
-
-    /// <summary>A database per force: an incident not yet in the region's read model, from its force's own stream (null when shared).</summary>
-    private async Task<IncidentFacts?> FactsFromForceDatabaseAsync(Guid incidentId, CancellationToken cancellation)
-    {
-        if (await streams.FindAsync(incidentId, cancellation) is not { } force)
-        {
-            return null;
-        }
-
-        var incident = (await streams.EventsAsync(force, incidentId, cancellation)).Aggregate((Incident?)null, Incident.Evolve);
-        return incident is null ? null : new IncidentFacts(incident.Id, incident.Force, incident.ForceReference, incident.Details.Grading.Handling, incident.Retracted);
     }
 }

@@ -1,4 +1,3 @@
-using ErsouIntel.Api.Storage;
 using ErsouIntel.Domain;
 using ErsouIntel.Domain.Common;
 using ErsouIntel.Domain.Incidents;
@@ -12,7 +11,7 @@ namespace ErsouIntel.Api.Incidents.Reporting;
 /// <summary>What one report came to: the incident, how it was taken, or why it was refused.</summary>
 public sealed record ReportResult(Guid? IncidentId, ReportOutcome? Outcome, IReadOnlyList<UserError> Errors)
 {
-    /// <summary>The incident as this report left it in the read model (the inline projection wrote the same row in the same transaction).</summary>
+    /// <summary>The incident as this report left it (inline, the read model holds the same row from the same transaction).</summary>
     public IncidentRow? Row { get; init; }
 }
 
@@ -22,7 +21,7 @@ public sealed record ReportResult(Guid? IncidentId, ReportOutcome? Outcome, IRea
 /// state and written in one transaction; when another writer got there first (the expected
 /// versions no longer hold) each report of the batch is decided and written again on its own.
 /// </summary>
-public sealed partial class IncidentReporting(IDocumentStore store, NpgsqlDataSource db, ForceDatabases forces, TimeProvider clock, ILogger<IncidentReporting> logger)
+public sealed partial class IncidentReporting(IDocumentStore store, IncidentStates states, TimeProvider clock, ILogger<IncidentReporting> logger)
 {
     public const int MaxBatch = 500;
     private const int Attempts = 5;
@@ -94,7 +93,7 @@ public sealed partial class IncidentReporting(IDocumentStore store, NpgsqlDataSo
         var id = Incident.IdFor(force, forceReference.Trim());
         for (var attempt = 1; ; attempt++)
         {
-            var current = (await CurrentAsync(force, [id], cancellation)).GetValueOrDefault(id);
+            var current = (await states.LoadAsync([id], cancellation)).GetValueOrDefault(id);
             var (events, error) = Incident.Decide(current?.ToIncident(), new RetractIncident(reason, actor, clock.GetUtcNow()));
             if (error is not null)
             {
@@ -128,7 +127,7 @@ public sealed partial class IncidentReporting(IDocumentStore store, NpgsqlDataSo
         }
 
         var ids = items.Select(i => Incident.IdFor(force, i.Command.ForceReference)).ToList();
-        var current = await CurrentAsync(force, ids, cancellation);
+        var current = await states.LoadAsync(ids, cancellation);
         await using var session = store.LightweightSession(force.TenantId());
         var decided = new List<(int Index, ReportResult Result)>();
         for (var n = 0; n < items.Count; n++)
@@ -161,7 +160,7 @@ public sealed partial class IncidentReporting(IDocumentStore store, NpgsqlDataSo
         var id = Incident.IdFor(force, command.ForceReference);
         for (var attempt = 1; ; attempt++)
         {
-            var existing = (await CurrentAsync(force, [id], cancellation)).GetValueOrDefault(id);
+            var existing = (await states.LoadAsync([id], cancellation)).GetValueOrDefault(id);
             await using var session = store.LightweightSession(force.TenantId());
             var result = Stage(session, existing, command);
             try
@@ -175,38 +174,6 @@ public sealed partial class IncidentReporting(IDocumentStore store, NpgsqlDataSo
                 LogRetry(logger, attempt);
             }
         }
-    }
-
-    /// <summary>
-    /// The incidents as decisions must see them. Shared: the read model, written in the events' own transaction.
-    /// A database per force (issue 7): the region's read model follows the force databases through the async
-    /// daemon and may not have caught up, so the force's own streams are read (a retried or repeated push then
-    /// still meets the incident it created, and amendments the version they follow).
-    /// </summary>
-    private async Task<Dictionary<Guid, IncidentRow>> CurrentAsync(Force force, List<Guid> ids, CancellationToken cancellation)
-    {
-        if (!forces.PerForce || ids.Count == 0)
-        {
-            return await IncidentRow.LoadAsync(db, ids, cancellation);
-        }
-
-        await using var session = store.QuerySession(force.TenantId());
-        var wanted = ids.ToArray();
-        var events = await session.Events.QueryAllRawEvents()
-            .Where(e => e.StreamId.IsOneOf(wanted))
-            .OrderBy(e => e.Sequence)
-            .ToListAsync(cancellation);
-        var rows = new Dictionary<Guid, IncidentRow>();
-        foreach (var stream in events.GroupBy(e => e.StreamId))
-        {
-            if (stream.Aggregate((Incident?)null, (state, e) => Incident.Evolve(state, e.Data)) is { } incident)
-            {
-                rows[incident.Id] = new IncidentRow(incident.Id, incident.Force, incident.ForceReference, incident.Details.Grading.Handling,
-                    incident.ReportedAt, incident.Retracted, incident.Version, incident.Details);
-            }
-        }
-
-        return rows;
     }
 
     /// <summary>Decides one report against the current state and stages its events in the session.</summary>
