@@ -15,7 +15,9 @@ namespace ErsouIntel.Api.Incidents;
 /// </summary>
 public sealed class IncidentStates(IDocumentStore store, NpgsqlDataSource db, LinkGraphApplyOptions options, Storage.ForceDatabases forces)
 {
-    public async Task<Dictionary<Guid, IncidentRow>> LoadAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellation)
+    /// <param name="within">The force the incidents belong to, when known (a force system's own reports): with a database
+    /// per force only that force's database is asked, so another force's database being down does not stop its pushes.</param>
+    public async Task<Dictionary<Guid, IncidentRow>> LoadAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellation, Force? within = null)
     {
         if (options.Apply == LinkGraphApply.Inline || ids.Count == 0)
         {
@@ -29,7 +31,7 @@ public sealed class IncidentStates(IDocumentStore store, NpgsqlDataSource db, Li
         {
             // A database per force (issue 7): the region has no streams; each force database is asked for its own.
             var wanted = ids.Distinct().ToArray();
-            foreach (var force in forces.Databases.Keys)
+            foreach (var force in within is { } known ? [known] : forces.Databases.Keys)
             {
                 await using var session = store.QuerySession(force.TenantId());
                 foreach (var id in await session.AdvancedSql.QueryAsync<Guid>("select id from ersou.mt_streams where id = any(?)", cancellation, wanted))

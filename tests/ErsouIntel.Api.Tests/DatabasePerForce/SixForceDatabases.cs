@@ -9,7 +9,7 @@ namespace ErsouIntel.Api.Tests.DatabasePerForce;
 /// (<see cref="ServiceFixture.ConnectionString"/>), all on the test server, with the link graph applied by the
 /// async daemon. Starting state: the chain of <see cref="Links.ChainedRegion"/>, pushed by four forces.
 /// </summary>
-public sealed class SixForceDatabases : ServiceFixture
+public class SixForceDatabases : ServiceFixture
 {
     private readonly Dictionary<Force, string> forces = [];
 

@@ -93,7 +93,7 @@ public sealed partial class IncidentReporting(IDocumentStore store, IncidentStat
         var id = Incident.IdFor(force, forceReference.Trim());
         for (var attempt = 1; ; attempt++)
         {
-            var current = (await states.LoadAsync([id], cancellation)).GetValueOrDefault(id);
+            var current = (await states.LoadAsync([id], cancellation, force)).GetValueOrDefault(id);
             var (events, error) = Incident.Decide(current?.ToIncident(), new RetractIncident(reason, actor, clock.GetUtcNow()));
             if (error is not null)
             {
@@ -127,7 +127,7 @@ public sealed partial class IncidentReporting(IDocumentStore store, IncidentStat
         }
 
         var ids = items.Select(i => Incident.IdFor(force, i.Command.ForceReference)).ToList();
-        var current = await states.LoadAsync(ids, cancellation);
+        var current = await states.LoadAsync(ids, cancellation, force);
         await using var session = store.LightweightSession(force.TenantId());
         var decided = new List<(int Index, ReportResult Result)>();
         for (var n = 0; n < items.Count; n++)
@@ -160,7 +160,7 @@ public sealed partial class IncidentReporting(IDocumentStore store, IncidentStat
         var id = Incident.IdFor(force, command.ForceReference);
         for (var attempt = 1; ; attempt++)
         {
-            var existing = (await states.LoadAsync([id], cancellation)).GetValueOrDefault(id);
+            var existing = (await states.LoadAsync([id], cancellation, force)).GetValueOrDefault(id);
             await using var session = store.LightweightSession(force.TenantId());
             var result = Stage(session, existing, command);
             try
