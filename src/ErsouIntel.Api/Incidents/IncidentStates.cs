@@ -25,8 +25,10 @@ public sealed class IncidentStates(IDocumentStore store, NpgsqlDataSource db, Li
         // Each incident's stream is in its force's tenant: one query per force the ids belong to.
         var rows = new Dictionary<Guid, IncidentRow>();
         var tenants = new Dictionary<Guid, string>();
-        await using (var command = db.CreateCommand("select id, tenant_id from ersou.mt_streams where id = any($1)"))
+        // Every force named, so that the lookup uses mt_streams' key (tenant_id, id).
+        await using (var command = db.CreateCommand("select id, tenant_id from ersou.mt_streams where tenant_id = any($1) and id = any($2)"))
         {
+            command.Parameters.AddWithValue(Forces.All.Select(f => f.TenantId()).ToArray());
             command.Parameters.AddWithValue(ids.Distinct().ToArray());
             await using var reader = await command.ExecuteReaderAsync(cancellation);
             while (await reader.ReadAsync(cancellation))
