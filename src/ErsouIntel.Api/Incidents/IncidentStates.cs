@@ -29,12 +29,13 @@ public sealed class IncidentStates(IDocumentStore store, NpgsqlDataSource db, Li
         var tenants = new Dictionary<Guid, string>();
         if (forces.PerForce)
         {
-            // A database per force (issue 7): the region has no streams; each force database is asked for its own.
+            // A database per force (issue 7): the region has no streams; each force database is asked for its own, by
+            // mt_streams' key (tenant_id, id).
             var wanted = ids.Distinct().ToArray();
             foreach (var force in within is { } known ? [known] : forces.Databases.Keys)
             {
                 await using var session = store.QuerySession(force.TenantId());
-                foreach (var id in await session.AdvancedSql.QueryAsync<Guid>("select id from ersou.mt_streams where id = any(?)", cancellation, wanted))
+                foreach (var id in await session.AdvancedSql.QueryAsync<Guid>("select id from ersou.mt_streams where tenant_id = ? and id = any(?)", cancellation, force.TenantId(), wanted))
                 {
                     tenants[id] = force.TenantId();
                 }
@@ -42,7 +43,9 @@ public sealed class IncidentStates(IDocumentStore store, NpgsqlDataSource db, Li
         }
         else
         {
-            await using var command = db.CreateCommand("select id, tenant_id from ersou.mt_streams where id = any($1)");
+            // Every force named, so that the lookup uses mt_streams' key (tenant_id, id).
+            await using var command = db.CreateCommand("select id, tenant_id from ersou.mt_streams where tenant_id = any($1) and id = any($2)");
+            command.Parameters.AddWithValue(Forces.All.Select(f => f.TenantId()).ToArray());
             command.Parameters.AddWithValue(ids.Distinct().ToArray());
             await using var reader = await command.ExecuteReaderAsync(cancellation);
             while (await reader.ReadAsync(cancellation))

@@ -43,11 +43,25 @@ public static class LinkGraphRebuild
 
         var db = services.GetRequiredService<NpgsqlDataSource>();
         await ResetAsync(db, CancellationToken.None);
+        await using (var events = db.CreateCommand("select exists (select 1 from ersou.mt_events)"))
+        {
+            if (!(bool)(await events.ExecuteScalarAsync())!)
+            {
+                await output.WriteLineAsync("No events: the link graph is empty.");
+                return 0;
+            }
+        }
+
         var daemon = await services.GetRequiredService<IDocumentStore>().BuildProjectionDaemonAsync();
         try
         {
             await daemon.StartAllAsync();
             await daemon.WaitForNonStaleData(timeout);
+        }
+        catch (TimeoutException)
+        {
+            await error.WriteLineAsync($"The replay did not finish within {timeout}; run the command again with a longer --timeout (it starts from the beginning).");
+            return 1;
         }
         finally
         {

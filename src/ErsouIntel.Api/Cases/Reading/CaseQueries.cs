@@ -88,10 +88,12 @@ public sealed class CaseQueries(NpgsqlDataSource db)
     public async Task<Force?> LeadForceAsync(Guid caseId, CancellationToken cancellation)
     {
         // The read model first; then the case stream's tenant, which is its lead force: with
-        // LinkGraph:Apply=Daemon a case just opened may not be in the read model yet.
+        // LinkGraph:Apply=Daemon a case just opened may not be in the read model yet. Every force is
+        // named so that the lookup uses mt_streams' key (tenant_id, id).
         await using var command = db.CreateCommand(
-            "select coalesce((select lead_force from ersou.li_cases where id = @id), (select tenant_id from ersou.mt_streams where id = @id limit 1))");
+            "select coalesce((select lead_force from ersou.li_cases where id = @id), (select tenant_id from ersou.mt_streams where tenant_id = any(@forces) and id = @id limit 1))");
         command.Parameters.AddWithValue("id", caseId);
+        command.Parameters.AddWithValue("forces", Forces.All.Select(f => f.TenantId()).ToArray());
         return await command.ExecuteScalarAsync(cancellation) is string force && Forces.TryParse(force, out var lead) ? lead : null;
     }
 
