@@ -6,6 +6,7 @@ using ErsouIntel.Api.Cases.Working;
 using ErsouIntel.Api.Incidents;
 using ErsouIntel.Api.Incidents.Reading;
 using ErsouIntel.Api.Incidents.Reporting;
+using ErsouIntel.Api.Links;
 using ErsouIntel.Domain.Common;
 using ErsouIntel.Domain.Incidents;
 using GraphQL;
@@ -52,7 +53,7 @@ public sealed class MutationType : ObjectGraphType
                 }
 
                 var viewer = new Viewer(force, caller.Subject, false, null);
-                var incident = result.IncidentId is { } id ? (await IncidentRow.LoadAsync(Db(ctx), [id], ctx.CancellationToken)).GetValueOrDefault(id) : null;
+                var incident = result.IncidentId is { } id ? (await ctx.RequestServices!.GetRequiredService<IncidentStates>().LoadAsync([id], ctx.CancellationToken)).GetValueOrDefault(id) : null;
                 return new RetractIncidentPayload(viewer, incident is null ? null : incident with { ShownTo = viewer }, result.Errors);
             });
 
@@ -160,7 +161,9 @@ public sealed class MutationType : ObjectGraphType
         foreach (var result in stored)
         {
             var id = result.IncidentId!.Value;
-            if (result.Row is { } row && versions.GetValueOrDefault(id) == row.Version)
+            // The row this request wrote, unless a later write moved the read model past it (with
+            // LinkGraph:Apply=Daemon the read model may still be behind it, or not have it yet).
+            if (result.Row is { } row && versions.GetValueOrDefault(id) <= row.Version)
             {
                 rows.TryAdd(id, row);
             }
@@ -191,6 +194,12 @@ public sealed class MutationType : ObjectGraphType
             {
                 audit.Changed(AccessKind.Combination, IncidentQueries.RecordType, combined.Id, combined.Force);
             }
+        }
+
+        if (result.CaseId is { } written && result.Version is { } version)
+        {
+            // With LinkGraph:Apply=Daemon the case's read model (and who may see it) follows the events: answer once it has this change.
+            await ctx.RequestServices!.GetRequiredService<LinkGraphFreshness>().CaseAppliedAsync(written, version, ctx.CancellationToken);
         }
 
         var viewer = new Viewer(caller.Force!.Value, caller.Subject, true, null);

@@ -20,6 +20,8 @@ public static class IntelligenceServices
         services.AddSingleton<Audit.Verifying.AccessLogVerifier>();
         services.Configure<LinkGraphOptions>(configuration.GetSection(LinkGraphOptions.Section));
         services.AddSingleton<IncidentReporting>();
+        services.AddSingleton<Incidents.IncidentStates>();
+        services.AddSingleton<LinkGraphFreshness>();
         services.AddSingleton<IncidentQueries>();
         services.AddScoped<IncidentBatch>();
         services.AddSingleton<EntityQueries>();
@@ -27,6 +29,7 @@ public static class IntelligenceServices
         services.AddSingleton<PhoneNumberProfiles>();
         services.AddSingleton<MatchQueries>();
         services.AddSingleton<CaseQueries>();
+        services.AddSingleton<Storage.ForceStreams>();
         services.AddSingleton<CaseWork>();
         services.AddSingleton<CaseTimeline>();
         return services;

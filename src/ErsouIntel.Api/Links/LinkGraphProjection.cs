@@ -10,13 +10,32 @@ using Marten.Events.Projections;
 namespace ErsouIntel.Api.Links;
 
 /// <summary>
-/// Keeps the cross-force read model (<see cref="LinkGraphSchema"/>) current. Runs inline: its SQL
-/// is queued into the same transaction as the events, so an acknowledged push is already linked
-/// and matched. The incident events of a push become one call of a database function; the entity
-/// resolution and match detection happen there, next to the indexes they read.
+/// Keeps the cross-force read model (<see cref="LinkGraphSchema"/>) current. Inline (the default)
+/// its SQL is queued into the same transaction as the events, so an acknowledged push is already
+/// linked and matched; with <c>LinkGraph:Apply=Daemon</c> the same mapping runs on the async
+/// daemon's pages of events (<see cref="LinkGraphSubscription"/>). The incident events of a push become one call of a database function; the
+/// entity resolution and match detection happen there, next to the indexes they read.
+/// Every statement is idempotent: applying an event a second time changes nothing (an incident's
+/// stored version, a case's version and the primary keys guard it), so a batch replayed after a
+/// crash, or applied where its progress is not kept in the same transaction, does no harm.
 /// </summary>
-public sealed class LinkGraphProjection : IProjection
+/// <param name="setAsideDuplicates">Daemon mode: a case opened with a reference already taken is set aside
+/// (<c>li_dead_letters</c>) instead of failing the batch; inline the failure refuses the opening.</param>
+public sealed class LinkGraphProjection(bool setAsideDuplicates = false) : IProjection
 {
+    /// <summary>The daemon's name for it (<see cref="LinkGraphSubscription"/>): its position is row <c>LinkGraph:All</c> in <c>ersou.mt_event_progression</c>.</summary>
+    public const string Name = "LinkGraph";
+
+    /// <summary>The daemon's shard, as <c>mt_event_progression</c> names it.</summary>
+    public const string Shard = Name + ":All";
+
+    /// <summary>Every table the projection writes, emptied before a rebuild.</summary>
+    public static readonly string[] Tables =
+    [
+        "li_match_incidents", "li_matches", "li_case_incidents", "li_case_members", "li_cases",
+        "li_links", "li_entity_keys", "li_entities", "li_incidents", "li_dead_letters",
+    ];
+
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         // Consecutive reports and amendments go to the database as one call, in order: their nodes are
@@ -43,9 +62,8 @@ public sealed class LinkGraphProjection : IProjection
                     break;
                 case CaseOpened e:
                     operations.QueueSqlCommand(
-                        "insert into ersou.li_cases(id, reference, title, operation_name, lead_force, status, opened_at, version) values (?, ?, ?, ?, ?, 'OPEN', ?, ?)",
-                        e.CaseId, e.Reference, e.Title, (object?)e.OperationName ?? DBNull.Value, e.LeadForce.TenantId(), e.OpenedAt, (int)@event.Version);
-                    operations.QueueSqlCommand("insert into ersou.li_case_members(case_id, subject) values (?, ?) on conflict do nothing", e.CaseId, e.OpenedBy);
+                        "select ersou.li_open_case(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        e.CaseId, e.Reference, e.Title, (object?)e.OperationName ?? DBNull.Value, e.LeadForce.TenantId(), e.OpenedAt, (int)@event.Version, e.OpenedBy, setAsideDuplicates);
                     break;
                 case IncidentAttachedToCase e:
                     operations.QueueSqlCommand("insert into ersou.li_case_incidents(case_id, incident_id, attached_at) values (?, ?, ?) on conflict do nothing", e.CaseId, e.IncidentId, e.AttachedAt);
@@ -59,7 +77,7 @@ public sealed class LinkGraphProjection : IProjection
                     Touch(operations, e.CaseId, @event);
                     break;
                 case CaseClosed e:
-                    operations.QueueSqlCommand("update ersou.li_cases set status = 'CLOSED', version = ? where id = ?", (int)@event.Version, e.CaseId);
+                    operations.QueueSqlCommand("update ersou.li_cases set status = 'CLOSED', version = ? where id = ? and version < ?", (int)@event.Version, e.CaseId, (int)@event.Version);
                     break;
             }
         }
@@ -78,7 +96,7 @@ public sealed class LinkGraphProjection : IProjection
     }
 
     private static void Touch(IDocumentOperations operations, Guid caseId, IEvent @event) =>
-        operations.QueueSqlCommand("update ersou.li_cases set version = ? where id = ?", (int)@event.Version, caseId);
+        operations.QueueSqlCommand("update ersou.li_cases set version = ? where id = ? and version < ?", (int)@event.Version, caseId, (int)@event.Version);
 
     /// <summary>One incident as <c>ersou.li_apply_incidents</c> takes it (the import passes its batches the same way).</summary>
     internal static object PayloadOf(Guid id, Force force, string? forceReference, IncidentDetails details, long version, DateTimeOffset recordedAt) =>

@@ -9,7 +9,8 @@ namespace ErsouIntel.Api.Links;
 /// <summary>
 /// The cross-force read model: incidents, the entities they carry (phone numbers, couriers,
 /// suspects, vehicles), the links between them, cases and matches. Plain indexed tables, kept by
-/// the inline projections in the same transaction as the events, so a 2-hop question is a few
+/// the link-graph projection (inline in the same transaction as the events, or by the async
+/// daemon; <see cref="LinkGraphProjection"/>), so a 2-hop question is a few
 /// index lookups (docs/link-graph.md). Created and migrated by Marten with its own objects.
 /// </summary>
 public static class LinkGraphSchema
@@ -611,6 +612,14 @@ public static class LinkGraphSchema
           -- A batch of incident events, in order: linked together (li_link_incidents), then the matches of
           -- all the entities they touched worked out once per entity (li_match_batch). One exception block
           -- (a subtransaction) for the whole batch rather than one per event.
+          -- Idempotent: an event whose incident is stored at its version or later was applied already (a
+          -- daemon batch replayed after a crash, or a graph kept apart from the events' transaction).
+          SELECT coalesce(jsonb_agg(x.d ORDER BY x.n), '[]') INTO docs
+            FROM jsonb_array_elements(docs) WITH ORDINALITY x(d, n)
+           WHERE NOT EXISTS (SELECT 1 FROM ersou.li_incidents i WHERE i.id = (x.d->>'id')::uuid AND i.version >= (x.d->>'version')::int);
+          IF jsonb_array_length(docs) = 0 THEN
+            RETURN;
+          END IF;
           BEGIN
             SELECT l.dropped, l.created INTO v_dropped, v_created FROM ersou.li_link_incidents(docs) l;
             SELECT array_agg((d->>'id')::uuid), max((d->>'recordedAt')::timestamptz) INTO v_ids, v_at FROM jsonb_array_elements(docs) d;
@@ -629,11 +638,39 @@ public static class LinkGraphSchema
         $function$;
         """,
         """
+        CREATE OR REPLACE FUNCTION ersou.li_open_case(p_id uuid, p_reference text, p_title text, p_operation text, p_lead text, p_opened timestamp with time zone, p_version integer, p_opened_by text, p_set_aside boolean)
+         RETURNS void
+         LANGUAGE plpgsql
+        AS $function$
+        BEGIN
+          -- Idempotent: a case already there is left as it is.
+          INSERT INTO ersou.li_cases(id, reference, title, operation_name, lead_force, status, opened_at, version)
+          VALUES (p_id, p_reference, p_title, p_operation, p_lead, 'OPEN', p_opened, p_version)
+          ON CONFLICT (id) DO NOTHING;
+          INSERT INTO ersou.li_case_members(case_id, subject) VALUES (p_id, p_opened_by) ON CONFLICT DO NOTHING;
+        EXCEPTION
+          -- A second case with a reference already taken. Inline (p_set_aside false) the opening fails
+          -- and is refused as a duplicate; applied by the daemon, after the events committed, it is set
+          -- aside for an operator rather than stopping the projection.
+          WHEN unique_violation THEN
+            IF NOT p_set_aside THEN
+              RAISE;
+            END IF;
+            INSERT INTO ersou.li_dead_letters(incident_id, operation, error, payload)
+            VALUES (p_id, 'open-case', SQLSTATE || ': ' || SQLERRM, jsonb_build_object('reference', p_reference, 'version', p_version));
+        END;
+        $function$;
+        """,
+        """
         CREATE OR REPLACE FUNCTION ersou.li_retract_incident(p_id uuid, p_version integer, p_at timestamp with time zone)
          RETURNS void
          LANGUAGE plpgsql
         AS $function$
         BEGIN
+          -- Idempotent, as li_apply_incidents: a retraction already applied changes nothing.
+          IF EXISTS (SELECT 1 FROM ersou.li_incidents WHERE id = p_id AND version >= p_version) THEN
+            RETURN;
+          END IF;
           PERFORM ersou.li_retract_incident_unsafe(p_id, p_version, p_at);
         EXCEPTION
           WHEN deadlock_detected OR serialization_failure OR lock_not_available OR query_canceled THEN RAISE;

@@ -1,8 +1,10 @@
 using ErsouIntel.Api.Links;
+using ErsouIntel.Domain;
 using ErsouIntel.Domain.Cases;
 using ErsouIntel.Domain.Incidents;
 using JasperFx;
 using JasperFx.Events;
+using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using JasperFx.MultiTenancy;
 using Marten;
@@ -16,8 +18,17 @@ public static class EventStore
 {
     public const string Schema = "ersou";
 
-    public static IServiceCollection AddEventStore(this IServiceCollection services, string connectionString, bool applySchemaOnStartup)
+    /// <summary>Marten's name for the region database when each force has its own.</summary>
+    public const string RegionDatabase = "REGION";
+
+    /// <param name="connectionString">The region database: the whole store when shared, the read side's when a database per force.</param>
+    public static IServiceCollection AddEventStore(this IServiceCollection services, string connectionString, bool applySchemaOnStartup, LinkGraphApplyOptions? linkGraph = null, ForceDatabases? forces = null)
     {
+        linkGraph ??= new LinkGraphApplyOptions();
+        forces ??= ForceDatabases.Shared;
+        services.AddSingleton(forces);
+        services.AddSingleton(linkGraph);
+
         // Npgsql's connect timeout (15 s unless the connection string says otherwise) also bounds the wait
         // for a pooled connection, so it is left alone: a stopped server refuses at once anyway.
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
@@ -29,6 +40,23 @@ public static class EventStore
 
                 // One tenant per force in the same tables (see docs/adr/0001-tenancy.md).
                 options.Events.TenancyStyle = TenancyStyle.Conjoined;
+
+                // A database per force (issue 7; ForceDatabases): each force the one conjoined tenant of its own database, so
+                // both topologies have the same tables and a force can move between them by copying its rows. The region
+                // database is one of Marten's databases too, with no tenant: db-apply/db-assert and the start-up schema
+                // then cover it, and the link graph and access log objects below land there, where they are read.
+                if (forces.PerForce)
+                {
+                    options.MultiTenantedDatabases(databases =>
+                    {
+                        databases.AddMultipleTenantDatabase(connectionString, RegionDatabase);
+                        foreach (var (force, forceConnectionString) in forces.Databases)
+                        {
+                            databases.AddSingleTenantDatabase(forceConnectionString, force.TenantId());
+                        }
+                    });
+                }
+
                 options.Advanced.DefaultTenantUsageEnabled = false;
 
                 // Rich appends give inline projections real versions and sequences.
@@ -40,7 +68,26 @@ public static class EventStore
                     typeof(IncidentReported), typeof(IncidentAmended), typeof(IncidentRetracted),
                     typeof(CaseOpened), typeof(IncidentAttachedToCase), typeof(CaseNoteAdded), typeof(CaseMemberAdded), typeof(CaseClosed),
                 ]);
-                options.Projections.Add(new LinkGraphProjection(), ProjectionLifecycle.Inline);
+                // One projection, one event-to-SQL mapping, either way: inline (in the push's transaction) or
+                // by the async daemon as a subscription (events in sequence order across forces), which one
+                // instance at a time runs (HotCold, docs/operations.md).
+                // A database per force (ForceDatabases has checked Apply=Daemon): registered below, as RegionLinkGraph.
+                if (forces.PerForce)
+                {
+                    options.Projections.LeadershipPollingTime = (int)linkGraph.LeadershipPolling.TotalMilliseconds;
+                }
+                else if (linkGraph.Apply == LinkGraphApply.Daemon)
+                {
+                    options.Projections.Subscribe(new LinkGraphSubscription());
+                    options.Projections.LeadershipPollingTime = (int)linkGraph.LeadershipPolling.TotalMilliseconds;
+                }
+                else
+                {
+                    options.Projections.Add(new LinkGraphProjection(), ProjectionLifecycle.Inline);
+                }
+
+                // Marten creates these in every one of its databases: with a database per force the force databases'
+                // copies stay empty (harmless; nothing reads or writes them there), the region's are the ones in use.
                 options.Storage.ExtendedSchemaObjects.AddRange(LinkGraphSchema.Objects());
                 options.Storage.ExtendedSchemaObjects.AddRange(Api.Audit.AccessLogSchema.Objects());
                 options.Storage.ExtendedSchemaObjects.Add(Api.Identity.DataProtectionKeys.SchemaObject());
@@ -52,12 +99,33 @@ public static class EventStore
                 // Production schemas change only by an explicit command (db-apply), never as a side effect of starting.
                 options.AutoCreateSchemaObjects = applySchemaOnStartup ? AutoCreate.CreateOrUpdate : AutoCreate.None;
             })
-            .UseNpgsqlDataSource()
             .UseLightweightSessions();
+
+        // Shared: Marten on the one data source. A database per force: Marten opens its own per database, and the
+        // data source above stays the region's (the read side, access log and health checks).
+        if (!forces.PerForce)
+        {
+            marten.UseNpgsqlDataSource();
+        }
 
         if (applySchemaOnStartup)
         {
             marten.ApplyAllDatabaseChangesOnStartup();
+        }
+
+        if (forces.PerForce)
+        {
+            // Issue 7, a database per force: the same mapping run by the daemon, one shard per database, its statements
+            // executed on the region through its data source. No rebuild teardown: it would empty the force databases'
+            // unused copies, not the region's tables.
+            services.ConfigureMarten((provider, options) => options.Projections.Add(
+                new RegionLinkGraph(provider.GetRequiredService<NpgsqlDataSource>()), ProjectionLifecycle.Async, LinkGraphProjection.Name));
+        }
+
+        if (linkGraph.Apply == LinkGraphApply.Daemon)
+        {
+            marten.AddAsyncDaemon(DaemonMode.HotCold);
+            services.AddHostedService<Telemetry.ProjectionLag>();
         }
 
         return services;

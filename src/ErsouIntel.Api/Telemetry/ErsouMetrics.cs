@@ -25,9 +25,19 @@ public static class ErsouMetrics
 
     private static long deadLetters;
 
-    static ErsouMetrics() =>
+    private static IReadOnlyDictionary<string, long> projectionLag = new Dictionary<string, long>();
+
+    static ErsouMetrics()
+    {
         Meter.CreateObservableGauge("ersou.link_graph.dead_letters", () => Interlocked.Read(ref deadLetters), unit: "{event}",
             description: "Events the link-graph projection set aside, as the last readiness check counted them.");
+        Meter.CreateObservableGauge("ersou.projection.lag",
+            () => Volatile.Read(ref projectionLag).Select(p => new Measurement<long>(p.Value, new KeyValuePair<string, object?>("projection", p.Key))),
+            unit: "{event}", description: "Events stored but not yet applied by an async projection shard (LinkGraph:All with LinkGraph:Apply=Daemon), as last sampled.");
+    }
+
+    /// <summary>The lag of each async projection shard, by shard name (ProjectionLag samples it).</summary>
+    public static void ProjectionLagSampled(IReadOnlyDictionary<string, long> lag) => Volatile.Write(ref projectionLag, lag);
 
     public static void DeadLettersCounted(long count) => Interlocked.Exchange(ref deadLetters, count);
 

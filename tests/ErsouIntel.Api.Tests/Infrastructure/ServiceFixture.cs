@@ -38,10 +38,14 @@ public class ServiceFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync(GetType().Name);
+        await PrepareAsync();
         app = await StartAsync(ConnectionString, Settings, ConfigureTestServices);
         Http = ClientFor(app);
         await SeedAsync();
     }
+
+    /// <summary>Runs before the service starts, after its database is made (the database-per-force fixture makes its force databases here).</summary>
+    protected virtual Task PrepareAsync() => Task.CompletedTask;
 
     /// <summary>The starting state of the fixture, written through the service's own API.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;

@@ -87,9 +87,14 @@ public sealed class CaseQueries(NpgsqlDataSource db)
     /// <summary>The case's lead force, for anyone who must find its stream; null when there is no such case.</summary>
     public async Task<Force?> LeadForceAsync(Guid caseId, CancellationToken cancellation)
     {
-        await using var command = db.CreateCommand("select lead_force from ersou.li_cases where id = @id");
+        // The read model first; then the case stream's tenant, which is its lead force: with
+        // LinkGraph:Apply=Daemon a case just opened may not be in the read model yet. Every force is
+        // named so that the lookup uses mt_streams' key (tenant_id, id).
+        await using var command = db.CreateCommand(
+            "select coalesce((select lead_force from ersou.li_cases where id = @id), (select tenant_id from ersou.mt_streams where tenant_id = any(@forces) and id = @id limit 1))");
         command.Parameters.AddWithValue("id", caseId);
-        return await command.ExecuteScalarAsync(cancellation) is string force ? Forces.FromTenantId(force) : null;
+        command.Parameters.AddWithValue("forces", Forces.All.Select(f => f.TenantId()).ToArray());
+        return await command.ExecuteScalarAsync(cancellation) is string force && Forces.TryParse(force, out var lead) ? lead : null;
     }
 
     private static async Task<List<CaseRow>> ReadAsync(Viewer viewer, NpgsqlCommand command, CancellationToken cancellation)

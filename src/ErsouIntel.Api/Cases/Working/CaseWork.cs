@@ -1,8 +1,10 @@
 using ErsouIntel.Api.Cases.Reading;
 using ErsouIntel.Api.Incidents;
+using ErsouIntel.Api.Storage;
 using ErsouIntel.Domain;
 using ErsouIntel.Domain.Cases;
 using ErsouIntel.Domain.Common;
+using ErsouIntel.Domain.Incidents;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
@@ -13,7 +15,8 @@ namespace ErsouIntel.Api.Cases.Working;
 /// <summary>What a case change came to: the case as it now stands (when the caller may see it), or why not.</summary>
 /// <param name="Combined">The incident an attach joined to the case, for the access log's COMBINATION entry.</param>
 /// <param name="Opened">True when the change created the case: a COLLECTION in the access log.</param>
-public sealed record CaseChange(Guid? CaseId, IReadOnlyList<UserError> Errors, IncidentFacts? Combined = null, bool Opened = false);
+/// <param name="Version">The case's version after a change that was written.</param>
+public sealed record CaseChange(Guid? CaseId, IReadOnlyList<UserError> Errors, IncidentFacts? Combined = null, bool Opened = false, int? Version = null);
 
 /// <summary>
 /// <c>openCase</c>, <c>attachIncidentToCase</c>, <c>addCaseNote</c>, <c>addCaseMember</c>,
@@ -21,7 +24,7 @@ public sealed record CaseChange(Guid? CaseId, IReadOnlyList<UserError> Errors, I
 /// decision was made on. A stale <c>expectedVersion</c>, or a writer that got there in between,
 /// changes nothing.
 /// </summary>
-public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQueries cases, TimeProvider clock)
+public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQueries cases, IncidentStates incidents, TimeProvider clock, ForceStreams streams)
 {
     /// <summary>How long a change without an expected version keeps trying when other writers keep winning.</summary>
     private static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(10);
@@ -51,7 +54,7 @@ public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQuer
             await using var session = store.LightweightSession(opened.LeadForce.TenantId());
             session.Events.StartStream<Case>(id, [.. events]);
             await session.SaveChangesAsync(cancellation);
-            return new CaseChange(id, [], Opened: true);
+            return new CaseChange(id, [], Opened: true, Version: events.Count);
         }
         catch (Exception e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
@@ -63,7 +66,7 @@ public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQuer
     public Task<CaseChange> AttachAsync(Actor actor, Guid caseId, Guid incidentId, int? expectedVersion, CancellationToken cancellation) =>
         ChangeAsync(actor, caseId, expectedVersion, async (state, now) =>
         {
-            var incident = (await IncidentRow.LoadAsync(db, [incidentId], cancellation)).GetValueOrDefault(incidentId);
+            var incident = (await incidents.LoadAsync([incidentId], cancellation)).GetValueOrDefault(incidentId);
             var facts = incident is null ? null : new IncidentFacts(incident.Id, incident.Force, incident.ForceReference, incident.Handling, incident.Retracted);
             return Case.Decide(state, new AttachIncident(facts, expectedVersion, actor, now));
         }, cancellation);
@@ -80,10 +83,17 @@ public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQuer
         ChangeAsync(actor, caseId, expectedVersion, (state, now) =>
             Task.FromResult(Case.Decide(state, new CloseCase(reason, expectedVersion, actor, now))), cancellation);
 
+    /// <summary>
+    /// The force whose tenant holds the case's stream. A database per force: a case the daemon has not yet carried
+    /// into the region's read model is found in its lead force's database.
+    /// </summary>
+    public async Task<Force?> LeadForceAsync(Guid caseId, CancellationToken cancellation) =>
+        await cases.LeadForceAsync(caseId, cancellation) ?? await streams.FindAsync(caseId, cancellation);
+
     /// <summary>The case as its stream tells it, or null when there is none.</summary>
     public async Task<Case?> LoadAsync(Guid caseId, CancellationToken cancellation)
     {
-        var lead = await cases.LeadForceAsync(caseId, cancellation);
+        var lead = await LeadForceAsync(caseId, cancellation);
         if (lead is null)
         {
             return null;
@@ -118,7 +128,7 @@ public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQuer
                 session.Events.Append(caseId, state.Version + events.Count, [.. events]);
                 await session.SaveChangesAsync(cancellation);
                 var attached = events.OfType<IncidentAttachedToCase>().FirstOrDefault();
-                return new CaseChange(caseId, [], attached is null ? null : new IncidentFacts(attached.IncidentId, attached.IncidentForce, attached.ForceReference, attached.Handling, false));
+                return new CaseChange(caseId, [], attached is null ? null : new IncidentFacts(attached.IncidentId, attached.IncidentForce, attached.ForceReference, attached.Handling, false), Version: state.Version + events.Count);
             }
             catch (ConcurrencyException) when (expectedVersion is null && clock.GetUtcNow() < deadline)
             {

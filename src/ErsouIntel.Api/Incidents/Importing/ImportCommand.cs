@@ -49,6 +49,15 @@ public static class ImportCommand
             return 2;
         }
 
+        if (services.GetRequiredService<Storage.ForceDatabases>().PerForce)
+        {
+            // The bulk path writes the link graph itself next to the events; with a database per force they are two databases.
+            await error.WriteLineAsync(
+                "import: not available with EventStore:Topology=DatabasePerForce (docs/operations.md, \"A database per force\"): " +
+                "load with the shared topology and move each force's rows to its database, or push through reportIncidents.");
+            return 2;
+        }
+
         await using var scope = services.CreateAsyncScope();
         var import = ActivatorUtilities.CreateInstance<BulkImport>(scope.ServiceProvider);
         var configuration = scope.ServiceProvider.GetRequiredService<IConfiguration>();

@@ -11,7 +11,7 @@ namespace ErsouIntel.Api.Incidents.Reporting;
 /// <summary>What one report came to: the incident, how it was taken, or why it was refused.</summary>
 public sealed record ReportResult(Guid? IncidentId, ReportOutcome? Outcome, IReadOnlyList<UserError> Errors)
 {
-    /// <summary>The incident as this report left it in the read model (the inline projection wrote the same row in the same transaction).</summary>
+    /// <summary>The incident as this report left it (inline, the read model holds the same row from the same transaction).</summary>
     public IncidentRow? Row { get; init; }
 }
 
@@ -21,7 +21,7 @@ public sealed record ReportResult(Guid? IncidentId, ReportOutcome? Outcome, IRea
 /// state and written in one transaction; when another writer got there first (the expected
 /// versions no longer hold) each report of the batch is decided and written again on its own.
 /// </summary>
-public sealed partial class IncidentReporting(IDocumentStore store, NpgsqlDataSource db, TimeProvider clock, ILogger<IncidentReporting> logger)
+public sealed partial class IncidentReporting(IDocumentStore store, IncidentStates states, TimeProvider clock, ILogger<IncidentReporting> logger)
 {
     public const int MaxBatch = 500;
     private const int Attempts = 5;
@@ -93,7 +93,7 @@ public sealed partial class IncidentReporting(IDocumentStore store, NpgsqlDataSo
         var id = Incident.IdFor(force, forceReference.Trim());
         for (var attempt = 1; ; attempt++)
         {
-            var current = (await IncidentRow.LoadAsync(db, [id], cancellation)).GetValueOrDefault(id);
+            var current = (await states.LoadAsync([id], cancellation, force)).GetValueOrDefault(id);
             var (events, error) = Incident.Decide(current?.ToIncident(), new RetractIncident(reason, actor, clock.GetUtcNow()));
             if (error is not null)
             {
@@ -127,7 +127,7 @@ public sealed partial class IncidentReporting(IDocumentStore store, NpgsqlDataSo
         }
 
         var ids = items.Select(i => Incident.IdFor(force, i.Command.ForceReference)).ToList();
-        var current = await IncidentRow.LoadAsync(db, ids, cancellation);
+        var current = await states.LoadAsync(ids, cancellation, force);
         await using var session = store.LightweightSession(force.TenantId());
         var decided = new List<(int Index, ReportResult Result)>();
         for (var n = 0; n < items.Count; n++)
@@ -160,7 +160,7 @@ public sealed partial class IncidentReporting(IDocumentStore store, NpgsqlDataSo
         var id = Incident.IdFor(force, command.ForceReference);
         for (var attempt = 1; ; attempt++)
         {
-            var existing = (await IncidentRow.LoadAsync(db, [id], cancellation)).GetValueOrDefault(id);
+            var existing = (await states.LoadAsync([id], cancellation, force)).GetValueOrDefault(id);
             await using var session = store.LightweightSession(force.TenantId());
             var result = Stage(session, existing, command);
             try
