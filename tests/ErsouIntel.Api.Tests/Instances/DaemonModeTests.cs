@@ -18,6 +18,7 @@ public sealed class DaemonService : ServiceFixture
     {
         ["LinkGraph:Apply"] = "Daemon",
         ["LinkGraph:LeadershipPolling"] = "00:00:01",
+        ["Telemetry:ProjectionLagEvery"] = "00:00:00.200",
     };
 
     public IProjectionCoordinator Coordinator => Services.GetRequiredService<IProjectionCoordinator>();
@@ -100,6 +101,7 @@ public sealed class DaemonModeTests(DaemonService service) : IClassFixture<Daemo
             await using var db = NpgsqlDataSource.Create(service.ConnectionString);
             var lag = await ProjectionLag.ReadAsync(db, CancellationToken.None);
             Assert.True(lag.TryGetValue("LinkGraph:All", out var behind) && behind >= 3, $"lag: {string.Join(", ", lag)}");
+            Assert.True(await GaugeReachesAsync(3), "ersou.projection.lag{projection=LinkGraph:All} never showed the 3 events waiting.");
             Assert.Equal(0L, await CountAsync($"select count(*) from ersou.li_incidents where id in ('{string.Join("','", ids)}')"));
         }
         finally
@@ -113,6 +115,44 @@ public sealed class DaemonModeTests(DaemonService service) : IClassFixture<Daemo
         Assert.Equal(3L, await CountAsync($"select count(*) from ersou.li_incidents where id in ('{string.Join("','", ids)}')"));
         Assert.Equal(3L, await CountAsync(
             $"select count(*) from ersou.li_match_incidents mi join ersou.li_matches m on m.id = mi.match_id where mi.incident_id in ('{string.Join("','", ids)}') and cardinality(m.forces) = 3"));
+    }
+
+    /// <summary>Reads gauge <c>ersou.projection.lag</c> as a metrics exporter would, until it shows at least <paramref name="events"/> (bounded).</summary>
+    private static async Task<bool> GaugeReachesAsync(long events)
+    {
+        long seen = -1;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ErsouMetrics.MeterName && instrument.Name == "ersou.projection.lag")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "projection" && Equals(tag.Value, "LinkGraph:All"))
+                {
+                    Interlocked.Exchange(ref seen, value);
+                }
+            }
+        });
+        listener.Start();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            listener.RecordObservableInstruments();
+            if (Interlocked.Read(ref seen) >= events)
+            {
+                return true;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return false;
     }
 
     private async Task ExecuteAsync(string sql)

@@ -67,6 +67,21 @@ public sealed class FailoverTests(ITestOutputHelper output)
             var live = new List<ServiceProcess> { a, b };
             var outcomes = new System.Collections.Concurrent.ConcurrentBag<string>();
             var retried = 0;
+            var ackedAtKill = 0;
+            var killed = new TaskCompletionSource();
+
+            // The sender whose batch crosses a third kills the leader at once, while the others' requests are in flight.
+            async Task KillLeaderAsync()
+            {
+                ackedAtKill = Volatile.Read(ref acknowledged);
+                await leader.KillAsync();
+                lock (live)
+                {
+                    live.Remove(leader);
+                }
+
+                killed.SetResult();
+            }
 
             async Task SendAsync(Force force)
             {
@@ -90,7 +105,12 @@ public sealed class FailoverTests(ITestOutputHelper output)
                                 outcomes.Add(payload["outcome"]!.GetValue<string>());
                             }
 
-                            Interlocked.Add(ref acknowledged, BatchSize);
+                            var now = Interlocked.Add(ref acknowledged, BatchSize);
+                            if (now >= killAt && now - BatchSize < killAt)
+                            {
+                                _ = Task.Run(KillLeaderAsync);
+                            }
+
                             break;
                         }
 
@@ -111,18 +131,13 @@ public sealed class FailoverTests(ITestOutputHelper output)
                         await failed;
                     }
 
-                    return Volatile.Read(ref acknowledged);
+                    return killed.Task.IsCompleted;
                 },
-                n => n >= killAt,
-                "a third of the incidents acknowledged");
+                done => done,
+                "a third of the incidents acknowledged and the leader killed");
             var lagAtKill = await LagAsync(connectionString);
-            await leader.KillAsync();
-            lock (live)
-            {
-                live.Remove(leader);
-            }
-
-            output.WriteLine($"Killed {leader.Name} after {Volatile.Read(ref acknowledged)} acknowledged; the projection was {lagAtKill} events behind.");
+            Assert.True(ackedAtKill < total, "Every incident was acknowledged before the kill: nothing was in flight.");
+            output.WriteLine($"Killed {leader.Name} after {ackedAtKill} of {total} acknowledged; just after, the projection was {lagAtKill} events behind.");
             await Task.WhenAll(senders).WaitAsync(Bounded * 2);
             output.WriteLine($"All {total} incidents acknowledged ({retried} batches sent again).");
 
