@@ -31,7 +31,7 @@ public static class EventStore
 
         // Npgsql's connect timeout (15 s unless the connection string says otherwise) also bounds the wait
         // for a pooled connection, so it is left alone: a stopped server refuses at once anyway.
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(WithoutJit(connectionString)).Build());
 
         var marten = services.AddMarten(options =>
             {
@@ -129,5 +129,22 @@ public static class EventStore
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// PostgreSQL's JIT, on by default, compiled the link questions' recursive queries on every call
+    /// (the planner prices a recursive term it cannot size in the hundreds of thousands): 60 ms to
+    /// 2.7 s a question at 1M incidents (docs/performance.md). The service's statements are short:
+    /// JIT is off for its sessions unless the connection string's Options say otherwise.
+    /// </summary>
+    internal static string WithoutJit(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.Options?.Contains("jit", StringComparison.Ordinal) != true)
+        {
+            builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? "-c jit=off" : builder.Options + " -c jit=off";
+        }
+
+        return builder.ConnectionString;
     }
 }
