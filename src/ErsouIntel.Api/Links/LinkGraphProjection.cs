@@ -38,10 +38,40 @@ public sealed class LinkGraphProjection(bool setAsideDuplicates = false) : IProj
 
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
+        foreach (var (sql, values) in Statements(events))
+        {
+            operations.QueueSqlCommand(sql, values);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The mapping itself, pure: the statements (Marten's <c>?</c> placeholders) that bring the graph up
+    /// to these events, in order. Inline and the daemon's subscription queue them on their session; with
+    /// a database per force <see cref="RegionLinkGraph"/> runs them on the region's.
+    /// </summary>
+    public IReadOnlyList<(string Sql, object[] Values)> Statements(IReadOnlyList<IEvent> events)
+    {
+        var statements = new List<(string Sql, object[] Values)>();
+        void Queue(string sql, params object[] values) => statements.Add((sql, values));
+
         // Consecutive reports and amendments go to the database as one call, in order: their nodes are
         // made in one global order, their links set-based, and the matches of the entities they share
         // worked out once each, in one lock order (li_apply_incidents).
         var applies = new List<object>();
+        void Apply()
+        {
+            if (applies.Count > 0)
+            {
+                Queue("select ersou.li_apply_incidents(?::jsonb)", JsonSerializer.Serialize(applies, ReadModelJson.Options));
+                applies.Clear();
+            }
+        }
+
+        void Touch(Guid caseId, IEvent @event) =>
+            Queue("update ersou.li_cases set version = ? where id = ? and version < ?", (int)@event.Version, caseId, (int)@event.Version);
+
         foreach (var @event in events)
         {
             switch (@event.Data)
@@ -54,49 +84,37 @@ public sealed class LinkGraphProjection(bool setAsideDuplicates = false) : IProj
                     continue;
             }
 
-            Apply(operations, applies);
+            Apply();
             switch (@event.Data)
             {
                 case IncidentRetracted e:
-                    operations.QueueSqlCommand("select ersou.li_retract_incident(?, ?, ?)", e.IncidentId, (int)@event.Version, e.RetractedAt);
+                    Queue("select ersou.li_retract_incident(?, ?, ?)", e.IncidentId, (int)@event.Version, e.RetractedAt);
                     break;
                 case CaseOpened e:
-                    operations.QueueSqlCommand(
+                    Queue(
                         "select ersou.li_open_case(?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         e.CaseId, e.Reference, e.Title, (object?)e.OperationName ?? DBNull.Value, e.LeadForce.TenantId(), e.OpenedAt, (int)@event.Version, e.OpenedBy, setAsideDuplicates);
                     break;
                 case IncidentAttachedToCase e:
-                    operations.QueueSqlCommand("insert into ersou.li_case_incidents(case_id, incident_id, attached_at) values (?, ?, ?) on conflict do nothing", e.CaseId, e.IncidentId, e.AttachedAt);
-                    Touch(operations, e.CaseId, @event);
+                    Queue("insert into ersou.li_case_incidents(case_id, incident_id, attached_at) values (?, ?, ?) on conflict do nothing", e.CaseId, e.IncidentId, e.AttachedAt);
+                    Touch(e.CaseId, @event);
                     break;
                 case CaseMemberAdded e:
-                    operations.QueueSqlCommand("insert into ersou.li_case_members(case_id, subject) values (?, ?) on conflict do nothing", e.CaseId, e.Username);
-                    Touch(operations, e.CaseId, @event);
+                    Queue("insert into ersou.li_case_members(case_id, subject) values (?, ?) on conflict do nothing", e.CaseId, e.Username);
+                    Touch(e.CaseId, @event);
                     break;
                 case CaseNoteAdded e:
-                    Touch(operations, e.CaseId, @event);
+                    Touch(e.CaseId, @event);
                     break;
                 case CaseClosed e:
-                    operations.QueueSqlCommand("update ersou.li_cases set status = 'CLOSED', version = ? where id = ? and version < ?", (int)@event.Version, e.CaseId, (int)@event.Version);
+                    Queue("update ersou.li_cases set status = 'CLOSED', version = ? where id = ? and version < ?", (int)@event.Version, e.CaseId, (int)@event.Version);
                     break;
             }
         }
 
-        Apply(operations, applies);
-        return Task.CompletedTask;
+        Apply();
+        return statements;
     }
-
-    private static void Apply(IDocumentOperations operations, List<object> payloads)
-    {
-        if (payloads.Count > 0)
-        {
-            operations.QueueSqlCommand("select ersou.li_apply_incidents(?::jsonb)", JsonSerializer.Serialize(payloads, ReadModelJson.Options));
-            payloads.Clear();
-        }
-    }
-
-    private static void Touch(IDocumentOperations operations, Guid caseId, IEvent @event) =>
-        operations.QueueSqlCommand("update ersou.li_cases set version = ? where id = ? and version < ?", (int)@event.Version, caseId, (int)@event.Version);
 
     /// <summary>One incident as <c>ersou.li_apply_incidents</c> takes it (the import passes its batches the same way).</summary>
     internal static object PayloadOf(Guid id, Force force, string? forceReference, IncidentDetails details, long version, DateTimeOffset recordedAt) =>

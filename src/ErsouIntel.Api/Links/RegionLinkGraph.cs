@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text;
 using JasperFx.Events;
 using Marten;
@@ -23,9 +22,7 @@ public sealed class RegionLinkGraph(NpgsqlDataSource region) : IProjection
 
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        var recorder = DispatchProxy.Create<IDocumentOperations, SqlRecorder>();
-        await mapping.ApplyAsync(recorder, events, cancellation);
-        var statements = ((SqlRecorder)(object)recorder).Statements;
+        var statements = mapping.Statements(events);
         if (statements.Count == 0)
         {
             return;
@@ -83,22 +80,5 @@ public sealed class RegionLinkGraph(NpgsqlDataSource region) : IProjection
         }
 
         return text.ToString();
-    }
-}
-
-/// <summary>Takes the statements <see cref="LinkGraphProjection"/> queues; the mapping uses nothing else of a session.</summary>
-public class SqlRecorder : DispatchProxy
-{
-    public List<(string Sql, object[] Values)> Statements { get; } = [];
-
-    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
-    {
-        if (targetMethod?.Name == nameof(IDocumentOperations.QueueSqlCommand) && args is [string sql, object[] values])
-        {
-            Statements.Add((sql, values));
-            return null;
-        }
-
-        throw new NotSupportedException($"The region's link graph takes only queued SQL, not {targetMethod?.Name}.");
     }
 }
