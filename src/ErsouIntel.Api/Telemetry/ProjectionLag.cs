@@ -1,3 +1,4 @@
+using Marten;
 using Npgsql;
 
 namespace ErsouIntel.Api.Telemetry;
@@ -7,9 +8,10 @@ namespace ErsouIntel.Api.Telemetry;
 /// event sequence minus the shard's progression (<c>ersou.mt_event_progression</c>), for gauge
 /// <c>ersou.projection.lag</c>. Every instance samples the same rows, so the gauge reads the same
 /// whichever instance holds the daemon, and keeps rising when none does. Inline mode has no shard
-/// rows, hence no series.
+/// rows, hence no series. With a database per force each force database keeps its own shard's
+/// position against its own events: each is read there and named <c>shard@FORCE</c>.
 /// </summary>
-public sealed partial class ProjectionLag(NpgsqlDataSource db, IConfiguration configuration, ILogger<ProjectionLag> logger) : BackgroundService
+public sealed partial class ProjectionLag(NpgsqlDataSource db, IDocumentStore store, IConfiguration configuration, ILogger<ProjectionLag> logger) : BackgroundService
 {
     private const string Sql =
         "select p.name, greatest((select coalesce(max(seq_id), 0) from ersou.mt_events) - p.last_seq_id, 0) " +
@@ -29,6 +31,33 @@ public sealed partial class ProjectionLag(NpgsqlDataSource db, IConfiguration co
         return lag;
     }
 
+    /// <summary>Reads the lag of every shard in every database of the store once (<see cref="ReadAsync"/> when there is one database).</summary>
+    public static async Task<IReadOnlyDictionary<string, long>> ReadAllAsync(IDocumentStore store, NpgsqlDataSource db, CancellationToken cancellation)
+    {
+        var databases = await store.Storage.AllDatabases();
+        if (databases.Count <= 1)
+        {
+            return await ReadAsync(db, cancellation);
+        }
+
+        var lag = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var database in databases)
+        {
+            await using var connection = database.CreateConnection();
+            await connection.OpenAsync(cancellation);
+            await using var command = new NpgsqlCommand(Sql, connection);
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+            {
+#pragma warning disable CS0618 // Identifier is the force's tenant id here (AddSingleTenantDatabase); Id names the server and database instead
+                lag[$"{reader.GetString(0)}@{database.Identifier}"] = reader.GetInt64(1);
+#pragma warning restore CS0618
+            }
+        }
+
+        return lag;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var every = configuration.GetValue<TimeSpan?>("Telemetry:ProjectionLagEvery") ?? TimeSpan.FromSeconds(10);
@@ -37,7 +66,7 @@ public sealed partial class ProjectionLag(NpgsqlDataSource db, IConfiguration co
         {
             try
             {
-                ErsouMetrics.ProjectionLagSampled(await ReadAsync(db, stoppingToken));
+                ErsouMetrics.ProjectionLagSampled(await ReadAllAsync(store, db, stoppingToken));
             }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
             {

@@ -64,6 +64,21 @@ public sealed class DatabasePerForceTests(SixForceDatabases service) : IClassFix
         }
     }
 
+    [Fact]
+    public async Task The_projection_lag_is_read_from_each_force_databases_own_shard()
+    {
+        var store = service.Services.GetRequiredService<IDocumentStore>();
+        var db = service.Services.GetRequiredService<NpgsqlDataSource>();
+        // The seeded chain put events in these four forces' databases; each one's shard catches up with its own events.
+        var seeded = new[] { Force.Hertfordshire, Force.Essex, Force.Norfolk, Force.Suffolk }.Select(f => $"{LinkGraphProjection.Shard}@{f.TenantId()}").ToList();
+        var lag = await SixForceDatabases.EventuallyAsync(
+            () => Api.Telemetry.ProjectionLag.ReadAllAsync(store, db, CancellationToken.None),
+            l => seeded.All(shard => l.TryGetValue(shard, out var behind) && behind == 0));
+
+        Assert.All(seeded, shard => Assert.Equal(0L, lag[shard]));
+        Assert.DoesNotContain(LinkGraphProjection.Shard, lag.Keys);
+    }
+
     [Theory]
     [InlineData(1, new[] { "Kai Stone" })]
     [InlineData(4, new[] { "Kai Stone", "Lee Marsh", "Max Reed", "Ned Hale" })]
