@@ -28,7 +28,7 @@ public sealed class DatabasePerForceTests(SixForceDatabases service) : IClassFix
 
         foreach (var (force, connectionString) in service.ForceConnectionStrings)
         {
-            var tenants = await SixForceDatabases.RowsAsync(connectionString, "select distinct tenant_id from ersou.mt_events");
+            var tenants = await TestPostgres.RowsAsync(connectionString, "select distinct tenant_id from ersou.mt_events");
             Assert.True(tenants.All(t => t == force.TenantId()), $"{force}'s database holds events of {string.Join(", ", tenants)}");
         }
 
@@ -37,29 +37,29 @@ public sealed class DatabasePerForceTests(SixForceDatabases service) : IClassFix
         {
             foreach (var (holder, connectionString) in service.ForceConnectionStrings)
             {
-                var found = await SixForceDatabases.RowsAsync(connectionString,
+                var found = await TestPostgres.RowsAsync(connectionString,
                     $"select count(*) from ersou.mt_events where type = 'incident_reported' and data::text like '%\"{forceReference}\"%'");
                 Assert.Equal(holder == force ? "1" : "0", found.Single());
             }
         }
 
-        Assert.Equal(["0"], await SixForceDatabases.RowsAsync(service.ConnectionString, "select count(*) from ersou.mt_events"));
+        Assert.Equal(["0"], await TestPostgres.RowsAsync(service.ConnectionString, "select count(*) from ersou.mt_events"));
     }
 
     [Fact]
     public async Task The_region_database_holds_the_link_graph_and_the_access_log_and_the_force_databases_copies_stay_empty()
     {
         var linked = await SixForceDatabases.EventuallyAsync(
-            () => SixForceDatabases.RowsAsync(service.ConnectionString, "select count(*) from ersou.li_incidents where force_reference like '%/CHAIN/%'"),
+            () => TestPostgres.RowsAsync(service.ConnectionString, "select count(*) from ersou.li_incidents where force_reference like '%/CHAIN/%'"),
             rows => rows.Single() == "4");
         Assert.Equal(["4"], linked);
         await region.ReadsAsync(Bedfordshire, ContractOperations.LinkedCouriers, new { phone = Links.ChainedRegion.NumberA, hops = 1 });
-        Assert.NotEqual(["0"], await SixForceDatabases.RowsAsync(service.ConnectionString, "select count(*) from ersou.access_log"));
+        Assert.NotEqual(["0"], await TestPostgres.RowsAsync(service.ConnectionString, "select count(*) from ersou.access_log"));
 
         foreach (var (force, connectionString) in service.ForceConnectionStrings)
         {
             Assert.True(
-                (await SixForceDatabases.RowsAsync(connectionString, "select (select count(*) from ersou.li_incidents) + (select count(*) from ersou.access_log)")).Single() == "0",
+                (await TestPostgres.RowsAsync(connectionString, "select (select count(*) from ersou.li_incidents) + (select count(*) from ersou.access_log)")).Single() == "0",
                 $"{force}'s database has link-graph or access-log rows");
         }
     }
@@ -142,7 +142,7 @@ public sealed class DatabasePerForceTests(SixForceDatabases service) : IClassFix
 
         foreach (var (force, connectionString) in service.ForceConnectionStrings)
         {
-            var caseEvents = await SixForceDatabases.RowsAsync(connectionString, $"select count(*) from ersou.mt_events where stream_id = '{caseId}'");
+            var caseEvents = await TestPostgres.RowsAsync(connectionString, $"select count(*) from ersou.mt_events where stream_id = '{caseId}'");
             Assert.Equal(force == Force.Hertfordshire ? "3" : "0", caseEvents.Single());
         }
     }
@@ -154,16 +154,16 @@ public sealed class DatabasePerForceTests(SixForceDatabases service) : IClassFix
         var first = await region.ReportsAsync(Force.Suffolk, AnIncident.Courier(reference));
         var id = first["incident"]!["id"]!.GetValue<string>();
         await SixForceDatabases.EventuallyAsync(
-            () => SixForceDatabases.RowsAsync(service.ConnectionString, $"select count(*) from ersou.li_incidents where id = '{id}'"), rows => rows.Single() == "1");
+            () => TestPostgres.RowsAsync(service.ConnectionString, $"select count(*) from ersou.li_incidents where id = '{id}'"), rows => rows.Single() == "1");
         // The region as if the daemon had not carried the push yet: its row gone (no phone, courier or vehicle to link).
-        Assert.Equal(["1"], await SixForceDatabases.RowsAsync(service.ConnectionString, $"with gone as (delete from ersou.li_incidents where id = '{id}' returning 1) select count(*) from gone"));
+        Assert.Equal(["1"], await TestPostgres.RowsAsync(service.ConnectionString, $"with gone as (delete from ersou.li_incidents where id = '{id}' returning 1) select count(*) from gone"));
 
         var again = await region.ReportsAsync(Force.Suffolk, AnIncident.Courier(reference));
         var amended = await region.ReportsAsync(Force.Suffolk, AnIncident.Courier(reference, summary: "Courier returned for the victim's jewellery."));
 
         Assert.Equal(["CREATED", "UNCHANGED", "AMENDED"], new[] { first, again, amended }.Select(p => p["outcome"]!.GetValue<string>()));
         Assert.Equal(2, amended["incident"]!["version"]!.GetValue<int>());
-        Assert.Equal(["2"], await SixForceDatabases.RowsAsync(service.ForceConnectionStrings[Force.Suffolk], $"select count(*) from ersou.mt_events where stream_id = '{id}'"));
+        Assert.Equal(["2"], await TestPostgres.RowsAsync(service.ForceConnectionStrings[Force.Suffolk], $"select count(*) from ersou.mt_events where stream_id = '{id}'"));
     }
 
     [Fact]
@@ -173,10 +173,10 @@ public sealed class DatabasePerForceTests(SixForceDatabases service) : IClassFix
         var id = Guid.Parse(await region.ReportedAsync(Force.Norfolk, AnIncident.Courier(Unique("NK"), phones: [number], couriers: [AnIncident.CourierNamed("Ada Vale", "1990-05-05", "AV12 VAL")])));
         var second = await region.ReportedAsync(Force.Norfolk, AnIncident.Courier(Unique("NK"), phones: [number]));
         Assert.Equal(["2"], await SixForceDatabases.EventuallyAsync(
-            () => SixForceDatabases.RowsAsync(service.ConnectionString, $"select count(*) from ersou.li_incidents where id in ('{id}', '{second}')"),
+            () => TestPostgres.RowsAsync(service.ConnectionString, $"select count(*) from ersou.li_incidents where id in ('{id}', '{second}')"),
             rows => rows.Single() == "2"));
         const string Graph = "select (select count(*) from ersou.li_incidents) || ' ' || (select count(*) from ersou.li_entities) || ' ' || (select count(*) from ersou.li_links) || ' ' || (select count(*) from ersou.li_matches) || ' ' || (select count(*) from ersou.li_match_incidents) || ' ' || (select count(*) from ersou.li_dead_letters)";
-        var before = await SixForceDatabases.RowsAsync(service.ConnectionString, Graph);
+        var before = await TestPostgres.RowsAsync(service.ConnectionString, Graph);
 
         // After a crash between writing the region and saving the progress in the force database, the daemon applies the batch again.
         var store = service.Services.GetRequiredService<IDocumentStore>();
@@ -186,7 +186,7 @@ public sealed class DatabasePerForceTests(SixForceDatabases service) : IClassFix
             await new RegionLinkGraph(service.Services.GetRequiredService<NpgsqlDataSource>()).ApplyAsync(null!, events, CancellationToken.None);
         }
 
-        Assert.Equal(before, await SixForceDatabases.RowsAsync(service.ConnectionString, Graph));
+        Assert.Equal(before, await TestPostgres.RowsAsync(service.ConnectionString, Graph));
     }
 
     [Fact]

@@ -59,22 +59,6 @@ public class SixForceDatabases : ServiceFixture
         }
     }
 
-    /// <summary>Rows of a query on one database, each row as its columns joined by a space.</summary>
-    public static async Task<List<string>> RowsAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(string.Join(' ', Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
-        }
-
-        return rows;
-    }
-
     /// <summary>
     /// Asks until <paramref name="done"/> holds (at most 30 s) and returns the last answer: the daemon carries a push
     /// into the region after it commits. A test that times out fails on its own assertion with the last answer.

@@ -119,37 +119,21 @@ public sealed class ImportingIncidentsTests(ServiceFixture service) : IClassFixt
 
     /// <summary>The link graph as text rows, people by their identity keys rather than their random ids.</summary>
     private static async Task<Snapshot> SnapshotAsync(string connectionString) => new(
-        await RowsAsync(connectionString, "select i.force, i.force_reference, i.handling, i.category, i.occurred_at, i.retracted, i.version, i.details::text from ersou.li_incidents i"),
-        await RowsAsync(connectionString,
+        await TestPostgres.RowsAsync(connectionString, "select i.force, i.force_reference, i.handling, i.category, i.occurred_at, i.retracted, i.version, i.details::text from ersou.li_incidents i"),
+        await TestPostgres.RowsAsync(connectionString,
             """
             select i.force, i.force_reference, l.kind, l.ordinal, e.kind, e.key, l.role, l.name, l.description, l.registration, l.date_of_birth
               from ersou.li_links l join ersou.li_incidents i on i.id = l.incident_id join ersou.li_entities e on e.id = l.entity_id
             """),
-        await RowsAsync(connectionString, "select kind, key, (select count(*) from ersou.li_entities e where e.id = k.entity_id) from ersou.li_entity_keys k"),
-        await RowsAsync(connectionString,
+        await TestPostgres.RowsAsync(connectionString, "select kind, key, (select count(*) from ersou.li_entities e where e.id = k.entity_id) from ersou.li_entity_keys k"),
+        await TestPostgres.RowsAsync(connectionString,
             """
             select m.kind, m.key, m.forces, m.case_id is null,
                    (select string_agg(i.force || '/' || i.force_reference, ',' order by i.force, i.force_reference)
                       from ersou.li_match_incidents mi join ersou.li_incidents i on i.id = mi.incident_id where mi.match_id = m.id)
               from ersou.li_matches m
             """),
-        await RowsAsync(connectionString, "select s.id, s.type, s.version, s.tenant_id, e.version, e.type, e.tenant_id, e.data->>'forceReference' from ersou.mt_streams s join ersou.mt_events e on e.stream_id = s.id"));
-
-    private static async Task<List<string>> RowsAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "∅" : reader.GetValue(i) is Array a ? string.Join(',', a.Cast<object>()) : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
-        }
-
-        rows.Sort(StringComparer.Ordinal);
-        return rows;
-    }
+        await TestPostgres.RowsAsync(connectionString, "select s.id, s.type, s.version, s.tenant_id, e.version, e.type, e.tenant_id, e.data->>'forceReference' from ersou.mt_streams s join ersou.mt_events e on e.stream_id = s.id"));
 
     internal static async Task<long> ScalarAsync(string connectionString, string sql)
     {
