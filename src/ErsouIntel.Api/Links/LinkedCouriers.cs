@@ -2,6 +2,7 @@ using ErsouIntel.Api.Access;
 using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Domain;
 using GraphQL;
+using GraphQL.Types;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -16,6 +17,18 @@ public sealed class LinkGraphOptions
 
     /// <summary>The most incidents one link question may walk through; past it the walk stops at the hop it reached.</summary>
     public int MaxIncidentsWalked { get; set; } = 20_000;
+}
+
+/// <summary>The <c>linkedCouriers</c> field of an access scope, answered by <see cref="LinkedCouriers"/>.</summary>
+public static class LinkedCouriersField
+{
+    public static void AddTo(ObjectGraphType<AccessScope> scope) =>
+        scope.Field<NonNullGraphType<ListGraphType<NonNullGraphType<CourierLinkGraphType>>>>("linkedCouriers")
+            .Description("Every courier within maxHops (1 to 4) of the number, across all six forces, nearest first.")
+            .Argument<NonNullGraphType<StringGraphType>>("phoneNumber")
+            .Argument<IntGraphType>("maxHops", arg => arg.DefaultValue = 2)
+            .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<LinkedCouriers>()
+                .FindAsync(Viewer.For(ctx.Source), ctx.GetArgument<string>("phoneNumber"), ctx.GetArgument("maxHops", 2), ctx.CancellationToken));
 }
 
 /// <summary>

@@ -4,11 +4,22 @@ using ErsouIntel.Api.Incidents;
 using ErsouIntel.Api.Incidents.Reading;
 using ErsouIntel.Domain;
 using GraphQL;
+using GraphQL.Types;
 using Npgsql;
 
 namespace ErsouIntel.Api.Links;
 
 public sealed record PhoneNumberProfile(string E164, IReadOnlyList<Force> Forces, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, IReadOnlyList<IncidentRow> Incidents, IReadOnlyList<RecordPointer> Pointers);
+
+/// <summary>The <c>phoneNumber</c> field of an access scope, answered by <see cref="PhoneNumberProfiles"/>.</summary>
+public static class PhoneNumberProfileField
+{
+    public static void AddTo(ObjectGraphType<AccessScope> scope) =>
+        scope.Field<PhoneNumberProfileGraphType>("phoneNumber")
+            .Argument<NonNullGraphType<StringGraphType>>("number")
+            .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<PhoneNumberProfiles>()
+                .FindAsync(Viewer.For(ctx.Source), ctx.GetArgument<string>("number"), ctx.CancellationToken));
+}
 
 /// <summary>
 /// <c>phoneNumber(number)</c>: what the region knows of one number. First and last seen are
