@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The benchmark of issue 6: from an empty database, ingest through the GraphQL API and the bulk
+# The benchmark: from an empty database, ingest through the GraphQL API and the bulk
 # backfill (import) beside the raw binary-COPY limit, linkedCouriers at 1-3 hops beside a
 # hand-written SQL floor, freshness under load, the service's peak RSS and the database's size.
 # It prints a table and writes bench-results/bench-<N>-<time>.json.
 #
 #   scripts/benchmark.sh                    # 100,000 incidents
-#   scripts/benchmark.sh 1000000            # the issue's large run
+#   scripts/benchmark.sh 1000000            # the large run (docs/performance.md)
 #   scripts/benchmark.sh 10000 --no-import  # a smoke run; any further options go to the tool
 #                                           # (scripts/benchmark.sh --help lists them)
 #

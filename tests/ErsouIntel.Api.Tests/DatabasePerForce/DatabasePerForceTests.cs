@@ -11,8 +11,8 @@ using static ErsouIntel.Api.Tests.Cases.CaseSteps;
 namespace ErsouIntel.Api.Tests.DatabasePerForce;
 
 /// <summary>
-/// Issue 7: each force's events in a database of its own, while the cross-force link graph, matches and cases
-/// answer as they do with one shared database (the same contract operations and expectations as
+/// A database per force (docs/operations.md): each force's events in a database of its own, while
+/// the cross-force link graph, matches and cases answer as they do with one shared database (the same contract operations and expectations as
 /// <see cref="Links.LinkGraphTests"/>, <see cref="Cases.CaseMatchesTests"/> and <see cref="Cases.AttachingIncidentsTests"/>).
 /// </summary>
 public sealed class DatabasePerForceTests(SixForceDatabases service) : IClassFixture<SixForceDatabases>
