@@ -12,8 +12,8 @@ namespace ErsouIntel.Api.Tests.DatabasePerForce;
 
 /// <summary>
 /// A database per force (docs/operations.md): each force's events in a database of its own, while
-/// the cross-force link graph, matches and cases answer as they do with one shared database (the same contract operations and expectations as
-/// <see cref="Links.LinkGraphTests"/>, <see cref="Cases.CaseMatchesTests"/> and <see cref="Cases.AttachingIncidentsTests"/>).
+/// the cross-force link graph, matches and cases answer as they do with one shared database (the
+/// same contract operations and expectations as <see cref="Links.LinkGraphTests"/>, <see cref="Cases.CaseMatchesTests"/> and <see cref="Cases.AttachingIncidentsTests"/>).
 /// </summary>
 public sealed class DatabasePerForceTests(SixForceDatabases service) : IClassFixture<SixForceDatabases>
 {
