@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The benchmark of issue 6: from an empty database, ingest through the GraphQL API and the bulk
+# The benchmark: from an empty database, ingest through the GraphQL API and the bulk
 # backfill (import) beside the raw binary-COPY limit, linkedCouriers at 1-3 hops beside a
 # hand-written SQL floor, freshness under load, the service's peak RSS and the database's size.
 # It prints a table and writes bench-results/bench-<N>-<time>.json.
 #
 #   scripts/benchmark.sh                    # 100,000 incidents
-#   scripts/benchmark.sh 1000000            # the issue's large run
+#   scripts/benchmark.sh 1000000            # the large run (docs/performance.md)
 #   scripts/benchmark.sh 10000 --no-import  # a smoke run; any further options go to the tool
 #                                           # (scripts/benchmark.sh --help lists them)
 #
@@ -42,19 +42,9 @@ PG_PORT=""
 export PGPASSWORD=""
 
 log() { printf 'benchmark: %s\n' "$*"; }
-
-# Stops a process we started: SIGTERM, up to 30 s, then SIGKILL.
-stop_pid() {
-    local pid=$1
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 60); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.5
-    done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
+STOP_GRACE=30
+# shellcheck source=scripts/local-run.sh
+. "$ROOT/scripts/local-run.sh"
 
 cleanup() {
     local status=$?
@@ -82,27 +72,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-pg_answers() {
-    [ -f "$CLUSTER/port" ] && [ -f "$CLUSTER/password" ] || return 1
-    PG_PORT=$(cat "$CLUSTER/port")
-    PGPASSWORD=$(cat "$CLUSTER/password")
-    "$PSQL" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qAt -c 'select 1' >/dev/null 2>&1
-}
-
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
     log "building (Release): the service and the benchmark tool"
     dotnet build "$TOOL_DIR/ErsouIntel.Benchmark.csproj" -c "$CONFIG" -nologo -v q -clp:ErrorsOnly
 fi
 [ -f "$API_DLL" ] && [ -f "$TOOL_DLL" ] || { log "no build in bin/$CONFIG; run without SKIP_BUILD"; exit 1; }
 
-PSQL=$(ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -n 1)
-[ -n "$PSQL" ] || { log "no psql under /usr/lib/postgresql/*/bin"; exit 1; }
-if ! pg_answers; then
-    log "the local cluster in .local/postgres is not running; starting it the way the run command does"
-    (cd "$API_DIR" && ASPNETCORE_ENVIRONMENT=Development timeout 300 dotnet "$API_DLL" help) >"$WORK/cluster-start.log" 2>&1 \
-        || { cat "$WORK/cluster-start.log"; exit 1; }
-    pg_answers || { log "the local cluster still does not answer"; exit 1; }
-fi
+local_cluster
 
 # The admin connection goes through the environment, not the command line, to keep the password out of process lists.
 export ERSOU_BENCH_ADMIN="Host=127.0.0.1;Port=$PG_PORT;Database=postgres;Username=postgres;Password=$PGPASSWORD"
@@ -111,23 +87,8 @@ KEEP_FLAG=()
 
 log "cluster at 127.0.0.1:$PG_PORT, database $BENCH_DB, work folder $WORK"
 
-# Token keys as in production: throwaway PKCS#12 certificates in the work folder. Development's
-# ephemeral keys cost about 10 ms of CPU per request in token validation (scripts/crash-test.sh);
-# EPHEMERAL_KEYS=1 keeps them.
-if [ "${EPHEMERAL_KEYS:-0}" != 1 ] && command -v openssl >/dev/null 2>&1; then
-    KEY_SECRET=$(openssl rand -hex 16)
-    for name in signing encryption; do
-        openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/$name.key" -out "$WORK/$name.crt" -days 2 \
-            -subj "/CN=ersou-benchmark-$name" -addext "keyUsage=digitalSignature,keyEncipherment" >/dev/null 2>&1
-        openssl pkcs12 -export -inkey "$WORK/$name.key" -in "$WORK/$name.crt" -out "$WORK/$name.pfx" -passout "pass:$KEY_SECRET" >/dev/null 2>&1
-        rm -f "$WORK/$name.key"
-    done
-    export Identity__SigningCertificatePath="$WORK/signing.pfx" Identity__SigningCertificatePassword="$KEY_SECRET"
-    export Identity__EncryptionCertificatePath="$WORK/encryption.pfx" Identity__EncryptionCertificatePassword="$KEY_SECRET"
-    log "token keys: throwaway certificates in $WORK (as production signs and encrypts)"
-else
-    log "token keys: Development's ephemeral keys"
-fi
+make_keys benchmark
+[ ${#KEY_SETTINGS[@]} -eq 0 ] || export "${KEY_SETTINGS[@]}"
 
 cd "$ROOT"
 # In the background with wait, so that the trap runs (and stops the tool) as soon as a signal comes.

@@ -51,19 +51,8 @@ export PGPASSWORD=""
 
 log() { printf 'crash-test: %s\n' "$*"; }
 now() { date +%s; }
-
-# Stops a process we started: SIGTERM, up to 15 s, then SIGKILL.
-stop_pid() {
-    local pid=$1
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 30); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.5
-    done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
+# shellcheck source=scripts/local-run.sh
+. "$ROOT/scripts/local-run.sh"
 
 cleanup() {
     local status=$?
@@ -85,38 +74,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-pg_answers() {
-    [ -f "$CLUSTER/port" ] && [ -f "$CLUSTER/password" ] || return 1
-    PG_PORT=$(cat "$CLUSTER/port")
-    PGPASSWORD=$(cat "$CLUSTER/password")
-    "$PSQL" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qAt -c 'select 1' >/dev/null 2>&1
-}
-
 # A free loopback port: ask the kernel for one through a throwaway listener.
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-# Token keys as in production: PKCS#12 certificates (throwaway, in the work folder), the same across
-# the restart. Development's ephemeral keys (EPHEMERAL_KEYS=1, or without openssl) cost about 10 ms of
-# CPU per request in token validation: each decryption re-imports the private key and checks it.
-KEY_SETTINGS=()
-make_keys() {
-    if [ "${EPHEMERAL_KEYS:-0}" = 1 ] || ! command -v openssl >/dev/null 2>&1; then
-        log "token keys: Development's ephemeral keys"
-        return 0
-    fi
-    local secret name
-    secret=$(openssl rand -hex 16)
-    for name in signing encryption; do
-        openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/$name.key" -out "$WORK/$name.crt" -days 2 \
-            -subj "/CN=ersou-crash-test-$name" -addext "keyUsage=digitalSignature,keyEncipherment" >/dev/null 2>&1
-        openssl pkcs12 -export -inkey "$WORK/$name.key" -in "$WORK/$name.crt" -out "$WORK/$name.pfx" -passout "pass:$secret" >/dev/null 2>&1
-        rm -f "$WORK/$name.key"
-    done
-    KEY_SETTINGS=(Identity__SigningCertificatePath="$WORK/signing.pfx" Identity__SigningCertificatePassword="$secret"
-        Identity__EncryptionCertificatePath="$WORK/encryption.pfx" Identity__EncryptionCertificatePassword="$secret")
-    log "token keys: throwaway certificates in $WORK (as production signs and encrypts)"
 }
 
 start_service() {
@@ -159,14 +119,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 [ -f "$API_DLL" ] && [ -f "$TOOL_DLL" ] || { log "no build in bin/$CONFIG; run without SKIP_BUILD"; exit 1; }
 
-PSQL=$(ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -n 1)
-[ -n "$PSQL" ] || { log "no psql under /usr/lib/postgresql/*/bin"; exit 1; }
-if ! pg_answers; then
-    log "the local cluster in .local/postgres is not running; starting it the way the run command does"
-    (cd "$API_DIR" && ASPNETCORE_ENVIRONMENT=Development timeout 300 dotnet "$API_DLL" help) >"$WORK/cluster-start.log" 2>&1 \
-        || { cat "$WORK/cluster-start.log"; exit 1; }
-    pg_answers || { log "the local cluster still does not answer"; exit 1; }
-fi
+local_cluster
 
 DB="ersou_crash_$(date +%Y%m%d%H%M%S)_$$"
 "$PSQL" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qAt -c "create database \"$DB\"" >/dev/null
@@ -174,7 +127,7 @@ CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Database=$DB;Username=postgres;Password
 PORT=$(free_port)
 log "database $DB on the local cluster at 127.0.0.1:$PG_PORT; service on 127.0.0.1:$PORT; work folder $WORK"
 
-make_keys
+make_keys crash-test
 start_service
 wait_ready
 

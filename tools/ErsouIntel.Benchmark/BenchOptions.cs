@@ -1,4 +1,5 @@
 using System.Globalization;
+using ErsouIntel.Api.Hosting;
 
 namespace ErsouIntel.Benchmark;
 
@@ -47,32 +48,15 @@ internal sealed record BenchOptions(
 
     public static BenchOptions Parse(string[] args)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var flags = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            var arg = args[i];
-            if (arg is "--keep" or "--no-import" or "--reuse")
-            {
-                flags.Add(arg[2..]);
-                continue;
-            }
-
-            if (!arg.StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"Expected '--name value' at '{arg}'.");
-            }
-
-            values[arg[2..]] = args[++i];
-        }
+        var values = CommandOptions.Parse(args, flags: ["keep", "no-import", "reuse"]);
 
         var known = new[] { "incidents", "seed", "api-incidents", "batch", "clients-per-force", "queries", "max-hops", "freshness-incidents", "probes", "out", "connection-string", "database", "work" };
-        foreach (var name in values.Keys.Where(k => !known.Contains(k)))
+        foreach (var name in values.Names.Where(k => !known.Contains(k)))
         {
             throw new ArgumentException($"Unknown option --{name}.");
         }
 
-        var noImport = flags.Contains("no-import");
+        var noImport = values.Has("no-import");
         var incidents = Int(values, "incidents", 100_000, 60, 50_000_000);
         var apiIncidents = Int(values, "api-incidents", noImport ? incidents : Math.Min(incidents, 30_000), 6, incidents);
         if (noImport && apiIncidents != incidents)
@@ -92,7 +76,8 @@ internal sealed record BenchOptions(
             throw new ArgumentException("No admin connection: pass --connection-string or set ERSOU_BENCH_ADMIN (scripts/benchmark.sh does).");
         }
 
-        var root = FindRepoRoot();
+        // The repository the run measures: the nearest folder up from here holding ErsouIntel.sln.
+        var root = RepositoryRoot.Find() ?? throw new ArgumentException("Run from inside the ErsouIntel repository (no ErsouIntel.sln found above here).");
         var stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var work = values.GetValueOrDefault("work") ?? Path.Combine(Path.GetTempPath(), $"ersou-bench-{stamp}");
         return new BenchOptions(
@@ -110,9 +95,9 @@ internal sealed record BenchOptions(
             database,
             root,
             Path.GetFullPath(work),
-            flags.Contains("keep") || flags.Contains("reuse"),
+            values.Has("keep") || values.Has("reuse"),
             noImport,
-            flags.Contains("reuse"),
+            values.Has("reuse"),
             args);
     }
 
@@ -120,7 +105,7 @@ internal sealed record BenchOptions(
 
     public string ServiceDll => Path.Combine(RepoRoot, "src", "ErsouIntel.Api", "bin", "Release", "net10.0", "ErsouIntel.Api.dll");
 
-    private static int Int(Dictionary<string, string> values, string name, int fallback, int min, int max)
+    private static int Int(CommandOptions values, string name, int fallback, int min, int max)
     {
         if (!values.TryGetValue(name, out var text))
         {
@@ -135,22 +120,5 @@ internal sealed record BenchOptions(
         return value >= min && value <= max
             ? value
             : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--{name} must be between {min} and {max}, not {value}."));
-    }
-
-    /// <summary>The repository the run measures: the nearest folder up from here holding ErsouIntel.sln.</summary>
-    private static string FindRepoRoot()
-    {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
-            {
-                if (File.Exists(Path.Combine(folder.FullName, "ErsouIntel.sln")))
-                {
-                    return folder.FullName;
-                }
-            }
-        }
-
-        throw new ArgumentException("Run from inside the ErsouIntel repository (no ErsouIntel.sln found above here).");
     }
 }

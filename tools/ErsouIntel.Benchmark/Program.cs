@@ -3,12 +3,13 @@ using System.Runtime.InteropServices;
 using ErsouIntel.Benchmark.Phases;
 using ErsouIntel.LoadClient;
 using Spectre.Console;
+using static ErsouIntel.Benchmark.Invariant;
 
 namespace ErsouIntel.Benchmark;
 
 /// <summary>
-/// The benchmark of issue 6 (README, "Benchmark"): from an empty database, the service's ingest
-/// through the API and its bulk backfill beside the raw COPY limit, linkedCouriers beside a SQL
+/// The benchmark (README, "Measuring it"): from an empty database, the service's ingest through
+/// the API and its bulk backfill beside the raw COPY limit, linkedCouriers beside a SQL
 /// floor, freshness under load, and memory and size. Run through scripts/benchmark.sh.
 /// </summary>
 public static class Program
@@ -117,10 +118,10 @@ public static class Program
     private static async Task RunOnDatabaseAsync(BenchOptions options, BenchResults results, BenchDatabase db, string runTag, CancellationToken cancellation)
     {
         AnsiConsole.MarkupLine("a. starting the service (Development, sign-in and access log on) ...");
-        await using var service = await ServiceProcess.StartAsync(options, db.ServiceConnectionString, cancellation);
+        await using var service = await BenchService.StartAsync(options, db.ServiceConnectionString, cancellation);
         AnsiConsole.MarkupLine(Markup.Escape($"   ready at {service.BaseUrl} (pid {service.Pid}); its log is {Path.Combine(options.WorkFolder, "service.log")}"));
         using var api = new GraphQLClient(service.BaseUrl);
-        using var signIn = new SignIn(api.Http);
+        using var tokens = new Tokens(api.Http);
 
         // One stream for the whole run: the API's incidents, then the backfill, then the freshness load, all one region (pools sized for N).
         using var incidents = IncidentGenerator.Stream(options.Seed, options.Incidents + options.FreshnessIncidents, runTag, scale: options.Incidents).GetEnumerator();
@@ -129,7 +130,7 @@ public static class Program
         {
             results.Notes.Add(Inv($"--reuse: the link questions only, on the database {db.Name} a kept run loaded; no ingest, import or freshness figures."));
             await db.ExecuteAsync("analyze", cancellation);
-            results.LinkQueries = await LiveProgress.RunAsync(ctx => LinkQueries.RunAsync(api, signIn, db, options.Queries, options.MaxHops, options.Seed, ctx, cancellation));
+            results.LinkQueries = await LiveProgress.RunAsync(ctx => LinkQueries.RunAsync(api, tokens, db, options.Queries, options.MaxHops, options.Seed, ctx, cancellation));
             results.Footprint = await Footprint.MeasureAsync(db, service.Memory, cancellation);
             return;
         }
@@ -137,7 +138,7 @@ public static class Program
         AnsiConsole.MarkupLine("b. ingest through the API, c. its raw COPY floor");
         var apiIncidents = Take(incidents, options.ApiIncidents);
         results.ApiIngest = await LiveProgress.RunAsync(ctx => ApiIngest.RunAsync(
-            api, signIn, apiIncidents, options.Batch, options.ClientsPerForce,
+            api, tokens, apiIncidents, options.Batch, options.ClientsPerForce,
             ctx.AddTask(Inv($"reportIncidents: {apiIncidents.Count:N0} incidents from {6 * options.ClientsPerForce} senders"), maxValue: apiIncidents.Count),
             cancellation));
         var afterApi = await RawCopy.MaxSequenceAsync(db, cancellation);
@@ -164,11 +165,11 @@ public static class Program
         results.Notes.Add("ANALYZE was run after loading, before the link queries.");
 
         AnsiConsole.MarkupLine("e. linkedCouriers through the API, and the SQL floor");
-        results.LinkQueries = await LiveProgress.RunAsync(ctx => LinkQueries.RunAsync(api, signIn, db, options.Queries, options.MaxHops, options.Seed, ctx, cancellation));
+        results.LinkQueries = await LiveProgress.RunAsync(ctx => LinkQueries.RunAsync(api, tokens, db, options.Queries, options.MaxHops, options.Seed, ctx, cancellation));
 
         AnsiConsole.MarkupLine("f. freshness under load");
         var load = Take(incidents, options.FreshnessIncidents);
-        results.Freshness = await LiveProgress.RunAsync(ctx => Freshness.RunAsync(api, signIn, load, options, runTag, ctx, cancellation));
+        results.Freshness = await LiveProgress.RunAsync(ctx => Freshness.RunAsync(api, tokens, load, options, runTag, ctx, cancellation));
 
         AnsiConsole.MarkupLine("g. memory and size");
         results.Footprint = await Footprint.MeasureAsync(db, service.Memory, cancellation);
@@ -184,6 +185,4 @@ public static class Program
 
         return taken;
     }
-
-    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ErsouIntel.Benchmark.Phases;
 using Spectre.Console;
+using static ErsouIntel.Benchmark.Invariant;
 
 namespace ErsouIntel.Benchmark;
 
@@ -238,8 +238,6 @@ internal static class Report
     private static string Mb(long bytes) => Inv($"{bytes / 1024.0 / 1024.0:N0} MB");
 
     private static string Gb(long bytes) => bytes >= 1L << 30 ? Inv($"{bytes / 1024.0 / 1024.0 / 1024.0:F2} GB") : Mb(bytes);
-
-    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static string Esc(string text) => Markup.Escape(text);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ErsouIntel.Api.Hosting;
 
 namespace ErsouIntel.LoadClient;
 
@@ -38,19 +39,19 @@ public static class Program
                 return args.Length == 0 ? 2 : 0;
             }
 
-            var options = Options(args[1..]);
+            var options = CommandOptions.Parse(args[1..]);
             switch (args[0])
             {
                 case "send":
                     var count = Int(options, "count", null);
                     var seed = Int(options, "seed", 42);
                     var send = new SendOptions(
-                        new Uri(Required(options, "url").TrimEnd('/') + "/"),
+                        new Uri(options.Required("url").TrimEnd('/') + "/"),
                         count,
                         seed,
                         options.GetValueOrDefault("run-tag") ?? string.Create(CultureInfo.InvariantCulture, $"s{seed}"),
                         Int(options, "batch", 100),
-                        Required(options, "ack-file"),
+                        options.Required("ack-file"),
                         TimeSpan.FromSeconds(Int(options, "request-timeout", 60)),
                         TimeSpan.FromSeconds(Int(options, "retry-for", 300)),
                         TimeSpan.FromSeconds(Int(options, "deadline", 1800)),
@@ -64,7 +65,7 @@ public static class Program
                 case "verify":
                     var connectionString = options.GetValueOrDefault("connection-string") ?? Environment.GetEnvironmentVariable("ConnectionStrings__Postgres")
                         ?? throw new ArgumentException("verify needs --connection-string (or ConnectionStrings__Postgres).");
-                    return await Verifier.RunAsync(new VerifyOptions(connectionString, Required(options, "ack-file"), TimeSpan.FromSeconds(Int(options, "settle", 10))), Console.Out, cancel.Token);
+                    return await Verifier.RunAsync(new VerifyOptions(connectionString, options.Required("ack-file"), TimeSpan.FromSeconds(Int(options, "settle", 10))), Console.Out, cancel.Token);
                 default:
                     throw new ArgumentException($"Unknown mode '{args[0]}'.");
             }
@@ -82,26 +83,7 @@ public static class Program
         }
     }
 
-    private static Dictionary<string, string> Options(string[] args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"Expected '--name value' at '{args[i]}'.");
-            }
-
-            options[args[i][2..]] = args[++i];
-        }
-
-        return options;
-    }
-
-    private static string Required(Dictionary<string, string> options, string name) =>
-        options.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required.");
-
-    private static int Int(Dictionary<string, string> options, string name, int? fallback)
+    private static int Int(CommandOptions options, string name, int? fallback)
     {
         if (!options.TryGetValue(name, out var text))
         {

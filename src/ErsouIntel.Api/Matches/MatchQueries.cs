@@ -21,18 +21,25 @@ public sealed class MatchQueries(NpgsqlDataSource db)
 
     public async Task<Connection<Match>> ListAsync(Viewer viewer, int first, (DateTimeOffset At, Guid Id)? after, CancellationToken cancellation)
     {
-        var sql = "select id, detected_at, kind, key, entity_id, forces, case_id from ersou.li_matches m where @force = any(m.forces)";
         await using var command = db.CreateCommand();
         viewer.Bind(command);
-        if (after is { } cursor)
+        var page = await Keyset.ByTimeAndId("m.detected_at", "m.id", after).PageAsync(
+            command,
+            "select id, detected_at, kind, key, entity_id, forces, case_id from ersou.li_matches m where @force = any(m.forces)",
+            first,
+            (query, token) => ReadAsync(viewer, query, first, token),
+            m => Paging.Cursor(m.DetectedAt, m.Id),
+            cancellation);
+        foreach (var edge in page.Edges)
         {
-            sql += " and (m.detected_at, m.id) < (@afterAt, @afterId)";
-            command.Parameters.AddWithValue("afterAt", cursor.At);
-            command.Parameters.AddWithValue("afterId", cursor.Id);
+            viewer.Returned(RecordType, edge.Node.Id, null);
         }
 
-        command.CommandText = sql + " order by m.detected_at desc, m.id desc limit @limit";
-        command.Parameters.AddWithValue("limit", first + 1);
+        return page;
+    }
+
+    private async Task<List<Match>> ReadAsync(Viewer viewer, NpgsqlCommand command, int first, CancellationToken cancellation)
+    {
         var rows = new List<(Guid Id, DateTimeOffset At, MatchKind Kind, string Key, Force[] Forces, Guid? CaseId)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellation))
         {
@@ -45,15 +52,9 @@ public sealed class MatchQueries(NpgsqlDataSource db)
             }
         }
 
+        // Pointers only for the page: the row past it is there only to say that another page follows.
         var pointers = await PointersAsync(viewer, rows.Take(first).Select(r => r.Id).ToArray(), cancellation);
-        var matches = rows.Select(r => new Match(r.Id, r.At, r.Kind, r.Key, r.Forces, r.CaseId, pointers.GetValueOrDefault(r.Id) ?? [])).ToList();
-        var page = Connection.From(matches, first, m => Paging.Cursor(m.DetectedAt, m.Id));
-        foreach (var edge in page.Edges)
-        {
-            viewer.Returned(RecordType, edge.Node.Id, null);
-        }
-
-        return page;
+        return rows.Select(r => new Match(r.Id, r.At, r.Kind, r.Key, r.Forces, r.CaseId, pointers.GetValueOrDefault(r.Id) ?? [])).ToList();
     }
 
     /// <summary>Matches found on a case, for its timeline.</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using ErsouIntel.Api.Audit;
 using ErsouIntel.Api.Audit.Writing;
 using ErsouIntel.Api.Cases.Reading;
+using ErsouIntel.Api.Hosting;
 using ErsouIntel.Api.Incidents.Reading;
 using ErsouIntel.Domain;
 using ErsouIntel.Domain.Incidents;
@@ -86,8 +87,8 @@ public static class RetentionListing
         RetentionRules rules;
         try
         {
-            var options = Options(args);
-            foreach (var name in options.Keys.Where(k => k is not ("as-of" or "force" or "file" or "operator")))
+            var options = CommandOptions.Parse(args, refuseRepeats: true);
+            foreach (var name in options.Names.Where(k => k is not ("as-of" or "force" or "file" or "operator")))
             {
                 throw new ArgumentException($"Unknown option --{name}.");
             }
@@ -225,23 +226,4 @@ public static class RetentionListing
 
     private static string Csv(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
-
-    private static Dictionary<string, string> Options(string[] args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"Expected '--name value' at '{args[i]}'.");
-            }
-
-            if (!options.TryAdd(args[i][2..], args[++i]))
-            {
-                throw new ArgumentException($"{args[i - 1]} is given twice.");
-            }
-        }
-
-        return options;
-    }
 }

@@ -38,7 +38,7 @@ public sealed class CaseMatchesTests(ServiceFixture service) : IClassFixture<Ser
 
         foreach (var investigator in new[] { hertfordshire, Investigator(Force.Essex) })
         {
-            var matches = await MatchesOfAsync(investigator, E164(number));
+            var matches = await region.MatchesOnKeyAsync(investigator, E164(number));
             Assert.True(matches.Count > 0, $"{investigator.Subject} sees no match on {E164(number)}");
             Assert.Contains(matches, m =>
             {
@@ -108,20 +108,5 @@ public sealed class CaseMatchesTests(ServiceFixture service) : IClassFixture<Ser
         var caseId = await region.OpensCaseAsync(hertfordshire, Unique("HC-CASE"));
         Accepted(await region.AttachesAsync(hertfordshire, caseId, incidentId));
         return caseId;
-    }
-
-    private async Task<List<JsonNode>> MatchesOfAsync(TestCaller investigator, string key)
-    {
-        var found = new List<JsonNode>();
-        string? after = null;
-        do
-        {
-            var page = (await region.ReadsAsync(investigator, ContractOperations.Matches, new { first = 200, after }))["matches"]!;
-            found.AddRange(page["edges"]!.AsArray().Select(e => e!["node"]!).Where(m => m["key"]!.GetValue<string>() == key));
-            after = page["pageInfo"]!["hasNextPage"]!.GetValue<bool>() ? page["pageInfo"]!["endCursor"]!.GetValue<string>() : null;
-        }
-        while (after is not null);
-
-        return found;
     }
 }

@@ -11,9 +11,9 @@ using static ErsouIntel.Api.Tests.Cases.CaseSteps;
 namespace ErsouIntel.Api.Tests.DatabasePerForce;
 
 /// <summary>
-/// Issue 7: each force's events in a database of its own, while the cross-force link graph, matches and cases
-/// answer as they do with one shared database (the same contract operations and expectations as
-/// <see cref="Links.LinkGraphTests"/>, <see cref="Cases.CaseMatchesTests"/> and <see cref="Cases.AttachingIncidentsTests"/>).
+/// A database per force (docs/operations.md): each force's events in a database of its own, while
+/// the cross-force link graph, matches and cases answer as they do with one shared database (the
+/// same contract operations and expectations as <see cref="Links.LinkGraphTests"/>, <see cref="Cases.CaseMatchesTests"/> and <see cref="Cases.AttachingIncidentsTests"/>).
 /// </summary>
 public sealed class DatabasePerForceTests(SixForceDatabases service) : IClassFixture<SixForceDatabases>
 {
@@ -108,7 +108,7 @@ public sealed class DatabasePerForceTests(SixForceDatabases service) : IClassFix
 
         foreach (var investigator in new[] { Investigator(Force.Hertfordshire), Investigator(Force.Essex) })
         {
-            var matches = await SixForceDatabases.EventuallyAsync(() => MatchesOfAsync(investigator, E164(number)), m => m.Count > 0);
+            var matches = await SixForceDatabases.EventuallyAsync(() => region.MatchesOnKeyAsync(investigator, E164(number)), m => m.Count > 0);
             var match = Assert.Single(matches);
             Assert.Equal("PHONE_NUMBER", match["kind"]!.GetValue<string>());
             Assert.Equal(["ESSEX", "HERTFORDSHIRE"], Strings(match["forces"]));
@@ -214,19 +214,4 @@ public sealed class DatabasePerForceTests(SixForceDatabases service) : IClassFix
     private static int lastPhone = 900_800;
 
     private static string OwnPhoneNumber() => $"07700 {Interlocked.Increment(ref lastPhone).ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-
-    private async Task<List<JsonNode>> MatchesOfAsync(TestCaller investigator, string key)
-    {
-        var found = new List<JsonNode>();
-        string? after = null;
-        do
-        {
-            var page = (await region.ReadsAsync(investigator, ContractOperations.Matches, new { first = 200, after }))["matches"]!;
-            found.AddRange(page["edges"]!.AsArray().Select(e => e!["node"]!).Where(m => m["key"]!.GetValue<string>() == key));
-            after = page["pageInfo"]!["hasNextPage"]!.GetValue<bool>() ? page["pageInfo"]!["endCursor"]!.GetValue<string>() : null;
-        }
-        while (after is not null);
-
-        return found;
-    }
 }

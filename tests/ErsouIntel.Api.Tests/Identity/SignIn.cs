@@ -1,10 +1,8 @@
-using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using ErsouIntel.Api.Identity;
 using ErsouIntel.Api.Tests.Infrastructure;
+using ErsouIntel.Testing;
 
 namespace ErsouIntel.Api.Tests.Identity;
 
@@ -19,7 +17,12 @@ public class RegionWithSignIn : ServiceFixture
     public const string AppClientId = "investigator-tool";
     public const string RedirectUri = "http://127.0.0.1:1/callback";
 
+    private SignIn? signIn;
+
     public static string SecretOf(string clientId) => clientId + "-secret-value";
+
+    /// <summary>Sign-in through this region's real endpoints.</summary>
+    public SignIn SignIn => signIn ??= new SignIn(Http);
 
     protected override async Task SeedAsync()
     {
@@ -41,83 +44,21 @@ public class RegionWithSignIn : ServiceFixture
         return (exit, output.ToString(), error.ToString());
     }
 
-    public async Task<HttpResponseMessage> TokenRequestAsync(Dictionary<string, string> form) =>
-        await Http.PostAsync("/connect/token", new FormUrlEncodedContent(form));
+    public async Task<HttpResponseMessage> TokenRequestAsync(Dictionary<string, string> form) => await SignIn.TokenRequestAsync(form);
 
-    public async Task<string> ClientCredentialsAsync(string clientId, string? secret = null)
-    {
-        using var response = await TokenRequestAsync(new()
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = clientId,
-            ["client_secret"] = secret ?? SecretOf(clientId),
-            ["scope"] = "intel:write",
-        });
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        return JsonNode.Parse(body)!["access_token"]!.GetValue<string>();
-    }
+    public Task<string> ClientCredentialsAsync(string clientId, string? secret = null) =>
+        SignIn.ClientCredentialsAsync(clientId, secret ?? SecretOf(clientId), "intel:write");
 
     /// <summary>The browser's part of the authorization code flow: authorize, log in, follow the redirect, redeem the code.</summary>
-    public async Task<JsonNode> AuthorizationCodeAsync(string username, string scope, string password = Password)
-    {
-        var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var challenge = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
-        var state = Guid.NewGuid().ToString("N");
-        var authorize = $"/connect/authorize?response_type=code&client_id={AppClientId}&redirect_uri={Uri.EscapeDataString(RedirectUri)}" +
-            $"&scope={Uri.EscapeDataString(scope)}&state={state}&code_challenge={challenge}&code_challenge_method=S256";
-
-        using var browser = Browser();
-        using var first = await browser.GetAsync(authorize);
-        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
-        var loginUrl = first.Headers.Location!;
-        Assert.StartsWith("/account/login", loginUrl.IsAbsoluteUri ? loginUrl.PathAndQuery : loginUrl.OriginalString, StringComparison.Ordinal);
-
-        using var loggedIn = await LogInAsync(browser, loginUrl, username, password);
-        Assert.Equal(HttpStatusCode.Redirect, loggedIn.StatusCode);
-
-        using var back = await browser.GetAsync(loggedIn.Headers.Location);
-        Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
-        var callback = back.Headers.Location!;
-        Assert.StartsWith(RedirectUri, callback.ToString(), StringComparison.Ordinal);
-        var query = System.Web.HttpUtility.ParseQueryString(callback.Query);
-        Assert.Equal(state, query["state"]);
-
-        using var token = await TokenRequestAsync(new()
-        {
-            ["grant_type"] = "authorization_code",
-            ["client_id"] = AppClientId,
-            ["code"] = query["code"]!,
-            ["redirect_uri"] = RedirectUri,
-            ["code_verifier"] = verifier,
-        });
-        var body = await token.Content.ReadAsStringAsync();
-        Assert.True(token.IsSuccessStatusCode, body);
-        return JsonNode.Parse(body)!;
-    }
+    public Task<JsonNode> AuthorizationCodeAsync(string username, string scope, string password = Password) =>
+        SignIn.AuthorizationCodeAsync(AppClientId, RedirectUri, username, password, scope);
 
     /// <summary>Gets the login page, then posts the form with its antiforgery token.</summary>
-    public static async Task<HttpResponseMessage> LogInAsync(HttpClient browser, Uri loginUrl, string username, string password)
-    {
-        using var page = await browser.GetAsync(loginUrl);
-        var html = await page.Content.ReadAsStringAsync();
-        var field = Regex.Match(html, "name=\"(__RequestVerificationToken[^\"]*)\" value=\"([^\"]+)\"");
-        var returnUrl = WebUtility.HtmlDecode(Regex.Match(html, "name=\"returnUrl\" value=\"([^\"]*)\"").Groups[1].Value);
-        return await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            [field.Groups[1].Value] = WebUtility.HtmlDecode(field.Groups[2].Value),
-            ["returnUrl"] = returnUrl,
-            ["username"] = username,
-            ["password"] = password,
-        }));
-    }
+    public static Task<HttpResponseMessage> LogInAsync(HttpClient browser, Uri loginUrl, string username, string password) =>
+        SignIn.LogInAsync(browser, loginUrl, username, password);
 
     /// <summary>A client that keeps cookies and does not follow redirects, as a test of a browser's steps.</summary>
-    public HttpClient Browser() =>
-        new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
-        {
-            BaseAddress = Http.BaseAddress,
-        };
+    public HttpClient Browser() => SignIn.Browser();
 
     /// <summary>POSTs a GraphQL request with a bearer token.</summary>
     public async Task<GraphQLAnswer> PostWithTokenAsync(string? token, string query, object? variables = null)
@@ -134,6 +75,4 @@ public class RegionWithSignIn : ServiceFixture
 
         return await SendAsync(request);
     }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -54,6 +54,22 @@ public sealed class Region(ServiceFixture service)
         return answer.Data!["access"]!;
     }
 
+    /// <summary>An investigator reads every page of <c>matches</c>; the matches on one key.</summary>
+    public async Task<List<JsonNode>> MatchesOnKeyAsync(TestCaller investigator, string key)
+    {
+        var found = new List<JsonNode>();
+        string? after = null;
+        do
+        {
+            var page = (await ReadsAsync(investigator, ContractOperations.Matches, new { first = 200, after }))["matches"]!;
+            found.AddRange(page["edges"]!.AsArray().Select(e => e!["node"]!).Where(m => m["key"]!.GetValue<string>() == key));
+            after = page["pageInfo"]!["hasNextPage"]!.GetValue<bool>() ? page["pageInfo"]!["endCursor"]!.GetValue<string>() : null;
+        }
+        while (after is not null);
+
+        return found;
+    }
+
     public async Task<JsonNode> ChangesCaseAsync(TestCaller investigator, string operation, object variables)
     {
         var answer = await service.PostAsAsync(investigator, ContractOperations.Text(operation), variables);

@@ -18,12 +18,12 @@ internal sealed record IngestResult(int Incidents, int Senders, int Batch, int R
 internal static class ApiIngest
 {
     public static async Task<IngestResult> RunAsync(
-        GraphQLClient api, SignIn signIn, IReadOnlyList<GeneratedIncident> incidents, int batchSize, int sendersPerForce, ProgressTask? progress, CancellationToken cancellation)
+        GraphQLClient api, Tokens tokens, IReadOnlyList<GeneratedIncident> incidents, int batchSize, int sendersPerForce, ProgressTask? progress, CancellationToken cancellation)
     {
         // Tokens first, outside the clock: sign-in is measured by being on, not by the ingest rate.
         foreach (var force in IncidentGenerator.Forces)
         {
-            await signIn.SystemTokenAsync(force.ClientId, force.Name, cancellation);
+            await tokens.SystemTokenAsync(force.ClientId, force.Name, cancellation);
         }
 
         var queues = IncidentGenerator.Forces.ToDictionary(
@@ -40,7 +40,7 @@ internal static class ApiIngest
             {
                 while (q.Value.TryDequeue(out var batch))
                 {
-                    var token = await signIn.SystemTokenAsync(q.Key.ClientId, q.Key.Name, stop.Token);
+                    var token = await tokens.SystemTokenAsync(q.Key.ClientId, q.Key.Name, stop.Token);
                     using var answer = await api.PostAsync(token, Operations.ReportIncidents, "ReportIncidents", new { inputs = batch }, stop.Token);
                     Interlocked.Increment(ref requests);
                     latencies.Add(answer.Milliseconds);

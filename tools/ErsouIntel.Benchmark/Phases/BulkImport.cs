@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ErsouIntel.LoadClient;
+using ErsouIntel.Testing;
 using Spectre.Console;
 
 namespace ErsouIntel.Benchmark.Phases;
@@ -75,9 +76,8 @@ internal static partial class BulkImport
 
         var logPath = Path.Combine(options.WorkFolder, "import.log");
         await using var log = new StreamWriter(logPath) { AutoFlush = true };
-        var start = ServiceProcess.StartInfo(options, db.ServiceConnectionString, ["import", "--file", path]);
         var clock = Stopwatch.StartNew();
-        using var process = ServiceProcess.Launch(start, log, OnLine);
+        using var process = BenchService.StartCommand(options, db.ServiceConnectionString, ["import", "--file", path], log, OnLine);
         await File.WriteAllTextAsync(Path.Combine(options.WorkFolder, "import.pid"), process.Id.ToString(CultureInfo.InvariantCulture), cancellation);
         using var memory = new ProcessMemory(process.Id);
         long peak = 0;
@@ -107,7 +107,7 @@ internal static partial class BulkImport
 
         if (process.ExitCode != 0)
         {
-            throw new BenchFailure($"import exited with {process.ExitCode} after {seconds:F1} s (does the service have the import command yet? run with --no-import to skip this phase). The end of {logPath}:{Environment.NewLine}{ServiceProcess.Tail(logPath, 15)}");
+            throw new BenchFailure($"import exited with {process.ExitCode} after {seconds:F1} s (does the service have the import command yet? run with --no-import to skip this phase). The end of {logPath}:{Environment.NewLine}{BenchService.Tail(logPath, 15)}");
         }
 
         if (summary is null || SummaryLine().Match(summary) is not { Success: true } m)

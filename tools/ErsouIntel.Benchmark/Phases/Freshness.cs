@@ -38,16 +38,16 @@ internal static class Freshness
     private static readonly ForceSpec[] A = IncidentGenerator.Forces.Where(f => f != B).ToArray();
 
     public static async Task<FreshnessResult> RunAsync(
-        GraphQLClient api, SignIn signIn, IReadOnlyList<GeneratedIncident> load, BenchOptions options, string runTag, ProgressContext progress, CancellationToken cancellation)
+        GraphQLClient api, Tokens tokens, IReadOnlyList<GeneratedIncident> load, BenchOptions options, string runTag, ProgressContext progress, CancellationToken cancellation)
     {
         CheckProbeValues(options.Probes);
-        await signIn.InvestigatorTokenAsync(LinkQueries.Investigator, cancellation);
+        await tokens.InvestigatorTokenAsync(LinkQueries.Investigator, cancellation);
         var loadTask = progress.AddTask($"load while probing: {load.Count:N0} incidents through the API", maxValue: Math.Max(1, load.Count));
         var probeTask = progress.AddTask($"freshness probes (one per {Cadence.TotalMilliseconds:F0} ms)", maxValue: options.Probes);
 
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var ingest = load.Count > 0
-            ? ApiIngest.RunAsync(api, signIn, load, options.Batch, options.ClientsPerForce, loadTask, stopLoad.Token)
+            ? ApiIngest.RunAsync(api, tokens, load, options.Batch, options.ClientsPerForce, loadTask, stopLoad.Token)
             : Task.FromResult<IngestResult>(null!);
 
         var links = new List<double>();
@@ -75,7 +75,7 @@ internal static class Freshness
                     underLoad++;
                 }
 
-                var (link, match) = await ProbeAsync(api, signIn, i, runTag, cancellation);
+                var (link, match) = await ProbeAsync(api, tokens, i, runTag, cancellation);
                 // A timeout counts in the percentiles at the bound: leaving it out would flatter them.
                 links.Add(link.Ms ?? Bound.TotalMilliseconds);
                 matches.Add(match.Ms ?? Bound.TotalMilliseconds);
@@ -102,25 +102,25 @@ internal static class Freshness
     }
 
     /// <summary>One probe: milliseconds until the link shows and until the match is listed (null: not within the bound), and the polls it took.</summary>
-    private static async Task<((double? Ms, int Polls) Link, (double? Ms, int Polls) Match)> ProbeAsync(GraphQLClient api, SignIn signIn, int index, string runTag, CancellationToken cancellation)
+    private static async Task<((double? Ms, int Polls) Link, (double? Ms, int Polls) Match)> ProbeAsync(GraphQLClient api, Tokens tokens, int index, string runTag, CancellationToken cancellation)
     {
         var national = Number(index);
         var e164 = Normalise.PhoneNumber(national)!;
         var a = A[index % A.Length];
 
         var first = Incident(a, index, runTag, national, courier: true);
-        await PushAsync(api, signIn, a, first, cancellation);
+        await PushAsync(api, tokens, a, first, cancellation);
         var link = await PollAsync(async () =>
         {
-            var (_, couriers) = await LinkQueries.AskApiAsync(api, signIn, e164, 1, cancellation);
+            var (_, couriers) = await LinkQueries.AskApiAsync(api, tokens, e164, 1, cancellation);
             return couriers is not null && couriers.Any(c => !c.StartsWith("withheld@", StringComparison.Ordinal));
         }, cancellation);
 
         var second = Incident(B, index, runTag, national, courier: false);
-        await PushAsync(api, signIn, B, second, cancellation);
+        await PushAsync(api, tokens, B, second, cancellation);
         var match = await PollAsync(async () =>
         {
-            var token = await signIn.InvestigatorTokenAsync(LinkQueries.Investigator, cancellation);
+            var token = await tokens.InvestigatorTokenAsync(LinkQueries.Investigator, cancellation);
             // Newest first: a match made a moment ago is near the top even while the load makes others.
             using var answer = await api.PostAsync(token, Operations.Matches, "Matches", new { first = 20, purpose = LinkQueries.Purpose, why = LinkQueries.Why }, cancellation);
             if (answer.Status != 200 || answer.Errors is not null)
@@ -137,9 +137,9 @@ internal static class Freshness
     }
 
     /// <summary>Pushes one incident through the force system's own <c>reportIncidents</c>; returns at its acknowledgement.</summary>
-    private static async Task PushAsync(GraphQLClient api, SignIn signIn, ForceSpec force, IncidentInput input, CancellationToken cancellation)
+    private static async Task PushAsync(GraphQLClient api, Tokens tokens, ForceSpec force, IncidentInput input, CancellationToken cancellation)
     {
-        var token = await signIn.SystemTokenAsync(force.ClientId, force.Name, cancellation);
+        var token = await tokens.SystemTokenAsync(force.ClientId, force.Name, cancellation);
         using var answer = await api.PostAsync(token, Operations.ReportIncidents, "ReportIncidents", new { inputs = new[] { input } }, cancellation);
         ApiIngest.Check(force, [input], answer);
     }

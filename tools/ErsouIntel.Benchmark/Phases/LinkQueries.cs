@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using Spectre.Console;
+using static ErsouIntel.Benchmark.Invariant;
 
 namespace ErsouIntel.Benchmark.Phases;
 
@@ -32,10 +33,10 @@ internal static class LinkQueries
     private const int WalkCap = 20_000;
     private const int PersonCap = 1_000;
 
-    public static async Task<LinkQueryResult> RunAsync(GraphQLClient api, SignIn signIn, BenchDatabase db, int queries, int maxHops, int seed, ProgressContext progress, CancellationToken cancellation)
+    public static async Task<LinkQueryResult> RunAsync(GraphQLClient api, Tokens tokens, BenchDatabase db, int queries, int maxHops, int seed, ProgressContext progress, CancellationToken cancellation)
     {
         var (numbers, phoneEntities) = await PickNumbersAsync(db, queries, seed, cancellation);
-        var token = await signIn.InvestigatorTokenAsync(Investigator, cancellation);
+        var token = await tokens.InvestigatorTokenAsync(Investigator, cancellation);
         var (subject, force) = await MeAsync(api, token, cancellation);
 
         // Not measured: the first questions pay for JIT, connection pools and plan caches, which a running service has already paid.
@@ -43,7 +44,7 @@ internal static class LinkQueries
         {
             for (var hops = 1; hops <= maxHops; hops++)
             {
-                await AskApiAsync(api, signIn, number, hops, cancellation);
+                await AskApiAsync(api, tokens, number, hops, cancellation);
             }
         }
 
@@ -53,7 +54,7 @@ internal static class LinkQueries
         {
             for (var hops = 1; hops <= maxHops; hops++)
             {
-                apiAnswers[hops - 1, i] = await AskApiAsync(api, signIn, numbers[i], hops, cancellation);
+                apiAnswers[hops - 1, i] = await AskApiAsync(api, tokens, numbers[i], hops, cancellation);
                 apiTask.Increment(1);
             }
         }
@@ -198,9 +199,9 @@ internal static class LinkQueries
     /// entries; null when the service gave up on it at its execution timeout (a finding, counted,
     /// not a reason to stop the run).
     /// </summary>
-    public static async Task<(double Ms, List<string>? Couriers)> AskApiAsync(GraphQLClient api, SignIn signIn, string number, int hops, CancellationToken cancellation)
+    public static async Task<(double Ms, List<string>? Couriers)> AskApiAsync(GraphQLClient api, Tokens tokens, string number, int hops, CancellationToken cancellation)
     {
-        var token = await signIn.InvestigatorTokenAsync(Investigator, cancellation);
+        var token = await tokens.InvestigatorTokenAsync(Investigator, cancellation);
         using var answer = await api.PostAsync(token, Operations.LinkedCouriers, "LinkedCouriers", new { phone = number, hops, purpose = Purpose, why = Why }, cancellation);
         if (IsTimeout(answer))
         {
@@ -293,6 +294,4 @@ internal static class LinkQueries
 
         return notes.Count == 0 ? null : string.Join("; ", notes);
     }
-
-    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

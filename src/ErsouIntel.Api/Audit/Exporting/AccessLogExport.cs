@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ErsouIntel.Api.Hosting;
 using Npgsql;
 
 namespace ErsouIntel.Api.Audit.Exporting;
@@ -25,11 +26,8 @@ public static class AccessLogExport
         long from, to;
         try
         {
-            var options = args.Chunk(2).ToDictionary(
-                pair => pair.Length == 2 && pair[0].StartsWith("--", StringComparison.Ordinal) ? pair[0][2..] : throw new ArgumentException($"Expected '--name value' at '{pair[0]}'."),
-                pair => pair[1],
-                StringComparer.Ordinal);
-            file = options.TryGetValue("file", out var f) ? f : throw new ArgumentException("--file is required.");
+            var options = CommandOptions.Parse(args, refuseRepeats: true);
+            file = options.Required("file");
             from = options.TryGetValue("from", out var a) ? long.Parse(a, NumberStyles.None, CultureInfo.InvariantCulture) : 1;
             to = options.TryGetValue("to", out var b) ? long.Parse(b, NumberStyles.None, CultureInfo.InvariantCulture) : long.MaxValue;
             if (from < 1 || to < from)

@@ -62,25 +62,20 @@ public sealed class AccessLogQueries(NpgsqlDataSource db)
             command.Parameters.Add(new NpgsqlParameter("recordId", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(new[] { new { id } }) });
         }
 
-        if (afterSequence is { } after)
-        {
-            sql += " and l.sequence < @after";
-            command.Parameters.AddWithValue("after", after);
-        }
+        return await Keyset.BySequence("l.sequence", afterSequence).PageAsync(command, sql, first, ReadAsync, r => Paging.Cursor(r.Sequence), cancellation);
+    }
 
-        command.CommandText = sql + " order by l.sequence desc limit @limit";
-        command.Parameters.AddWithValue("limit", first + 1);
+    private static async Task<List<AccessLogEntry>> ReadAsync(NpgsqlCommand command, CancellationToken cancellation)
+    {
         var rows = new List<AccessLogEntry>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellation))
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation))
         {
-            while (await reader.ReadAsync(cancellation))
-            {
-                var (stored, hash) = AccessLogSchema.Read(reader);
-                rows.Add(AccessLogSchema.ToEntry(stored, hash));
-            }
+            var (stored, hash) = AccessLogSchema.Read(reader);
+            rows.Add(AccessLogSchema.ToEntry(stored, hash));
         }
 
-        return Connection.From(rows, first, r => Paging.Cursor(r.Sequence));
+        return rows;
     }
 
     /// <summary>Entries made by a caller of the force, or naming one of its records.</summary>

@@ -42,20 +42,15 @@ public sealed class CaseQueries(NpgsqlDataSource db)
 
     public async Task<Connection<CaseRow>> ListAsync(Viewer viewer, int first, (DateTimeOffset At, Guid Id)? after, CancellationToken cancellation)
     {
-        var sql = $"select {CaseRow.Columns} from ersou.li_cases c where {Visibility.SeesCase("c")}";
         await using var command = db.CreateCommand();
         viewer.Bind(command);
-        if (after is { } cursor)
-        {
-            sql += " and (c.opened_at, c.id) < (@afterAt, @afterId)";
-            command.Parameters.AddWithValue("afterAt", cursor.At);
-            command.Parameters.AddWithValue("afterId", cursor.Id);
-        }
-
-        command.CommandText = sql + " order by c.opened_at desc, c.id desc limit @limit";
-        command.Parameters.AddWithValue("limit", first + 1);
-        var rows = await ReadAsync(viewer, command, cancellation);
-        return Connection.From(rows, first, r => Paging.Cursor(r.OpenedAt, r.Id));
+        return await Keyset.ByTimeAndId("c.opened_at", "c.id", after).PageAsync(
+            command,
+            $"select {CaseRow.Columns} from ersou.li_cases c where {Visibility.SeesCase("c")}",
+            first,
+            (page, token) => ReadAsync(viewer, page, token),
+            r => Paging.Cursor(r.OpenedAt, r.Id),
+            cancellation);
     }
 
     /// <summary>The cases holding an incident that the viewer may see.</summary>

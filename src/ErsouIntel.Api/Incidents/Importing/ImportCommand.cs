@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ErsouIntel.Api.Hosting;
 using ErsouIntel.Api.Links;
 using Marten;
 using Npgsql;
@@ -28,8 +29,8 @@ public static class ImportCommand
         int batch;
         try
         {
-            var options = Options(args);
-            file = options.TryGetValue("file", out var f) ? f : throw new ArgumentException("--file is required.");
+            var options = CommandOptions.Parse(args);
+            file = options.Required("file");
             operatorName = options.GetValueOrDefault("operator") ?? Environment.UserName;
             batch = options.TryGetValue("batch", out var b) ? int.Parse(b, NumberStyles.None, CultureInfo.InvariantCulture) : 20_000;
             if (batch is < 1 or > 200_000)
@@ -187,21 +188,5 @@ public static class ImportCommand
         }
 
         return unlinked.Count;
-    }
-
-    private static Dictionary<string, string> Options(string[] args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"Expected '--name value' at '{args[i]}'.");
-            }
-
-            options[args[i][2..]] = args[++i];
-        }
-
-        return options;
     }
 }

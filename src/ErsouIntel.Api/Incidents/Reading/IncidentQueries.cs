@@ -75,17 +75,8 @@ public sealed class IncidentQueries(NpgsqlDataSource db)
             command.Parameters.AddWithValue("to", to);
         }
 
-        if (after is { } cursor)
-        {
-            sql += " and (i.occurred_at, i.id) < (@afterAt, @afterId)";
-            command.Parameters.AddWithValue("afterAt", cursor.At);
-            command.Parameters.AddWithValue("afterId", cursor.Id);
-        }
-
-        command.CommandText = sql + " order by i.occurred_at desc, i.id desc limit @limit";
-        command.Parameters.AddWithValue("limit", first + 1);
-        var rows = await ReadAsync(command, viewer, cancellation);
-        var page = Connection.From(rows, first, r => Paging.Cursor(r.Details.OccurredAt, r.Id));
+        var page = await Keyset.ByTimeAndId("i.occurred_at", "i.id", after).PageAsync(
+            command, sql, first, (query, token) => ReadAsync(query, viewer, token), r => Paging.Cursor(r.Details.OccurredAt, r.Id), cancellation);
         foreach (var edge in page.Edges)
         {
             viewer.Returned(RecordType, edge.Node.Id, edge.Node.Force);
