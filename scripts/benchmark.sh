@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of issue 6: from an empty database, ingest through the GraphQL API and the bulk
+# The benchmark: from an empty database, ingest through the GraphQL API and the bulk
 # backfill (import) beside the raw binary-COPY limit, linkedCouriers at 1-3 hops beside a
 # hand-written SQL floor, freshness under load, the service's peak RSS and the database's size.
 # It prints a table and writes bench-results/bench-<N>-<time>.json.

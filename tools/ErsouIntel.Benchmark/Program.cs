@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace ErsouIntel.Benchmark;
 
 /// <summary>
-/// The benchmark of issue 6 (README, "Benchmark"): from an empty database, the service's ingest
+/// The benchmark (README, "Measuring it"): from an empty database, the service's ingest
 /// through the API and its bulk backfill beside the raw COPY limit, linkedCouriers beside a SQL
 /// floor, freshness under load, and memory and size. Run through scripts/benchmark.sh.
 /// </summary>

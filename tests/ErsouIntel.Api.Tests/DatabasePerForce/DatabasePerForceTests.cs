@@ -11,7 +11,7 @@ using static ErsouIntel.Api.Tests.Cases.CaseSteps;
 namespace ErsouIntel.Api.Tests.DatabasePerForce;
 
 /// <summary>
-/// Issue 7: each force's events in a database of its own, while the cross-force link graph, matches and cases
+/// Each force's events in a database of its own, while the cross-force link graph, matches and cases
 /// answer as they do with one shared database (the same contract operations and expectations as
 /// <see cref="Links.LinkGraphTests"/>, <see cref="Cases.CaseMatchesTests"/> and <see cref="Cases.AttachingIncidentsTests"/>).
 /// </summary>
