@@ -22,7 +22,7 @@ public static class ErsouIntelHost
         var connectionString = await DevelopmentDatabase.ResolveAsync(builder.Configuration, Console.Out);
         var applySchema = builder.Configuration.GetValue<bool?>("Storage:ApplySchemaOnStartup") ?? builder.Environment.IsDevelopment();
 
-        // Issue 7: optionally a database per force (ForceDatabases); checked here so a wrong setting stops the start, with its reason.
+        // Optionally a database per force (ForceDatabases); checked here so a wrong setting stops the start, with its reason.
         var forces = ForceDatabases.From(builder.Configuration, connectionString);
         builder.Services.AddEventStore(connectionString, applySchema, Links.LinkGraphApplyOptions.From(builder.Configuration), forces);
         builder.Services.AddTokenServer(builder.Configuration, builder.Environment, connectionString);

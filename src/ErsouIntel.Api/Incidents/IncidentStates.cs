@@ -29,7 +29,7 @@ public sealed class IncidentStates(IDocumentStore store, NpgsqlDataSource db, Li
         var tenants = new Dictionary<Guid, string>();
         if (forces.PerForce)
         {
-            // A database per force (issue 7): the region has no streams; each force database is asked for its own, by
+            // A database per force: the region has no streams; each force database is asked for its own, by
             // mt_streams' key (tenant_id, id).
             var wanted = ids.Distinct().ToArray();
             foreach (var force in within is { } known ? [known] : forces.Databases.Keys)

@@ -24,7 +24,7 @@ public static class LinkGraphRebuild
 
         if (services.GetRequiredService<ForceDatabases>().PerForce)
         {
-            // Issue 7, a database per force: the daemon's positions are in six force databases, not the region's (docs/operations.md).
+            // With a database per force the daemon's positions are in six force databases, not the region's (docs/operations.md).
             await error.WriteLineAsync("rebuild-link-graph: not available with EventStore:Topology=DatabasePerForce (docs/operations.md, \"A database per force\").");
             return 2;
         }

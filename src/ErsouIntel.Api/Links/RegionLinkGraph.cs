@@ -7,7 +7,7 @@ using Npgsql;
 namespace ErsouIntel.Api.Links;
 
 /// <summary>
-/// The link graph with a database per force (issue 7; docs/operations.md, "A database per force"): the async
+/// The link graph with a database per force (docs/operations.md, "A database per force"): the async
 /// daemon runs one shard per force database, and each batch's statements, the same ones
 /// <see cref="LinkGraphProjection"/> maps its events to, are executed on the region database in a transaction of
 /// their own instead of the force database's. The daemon keeps its progress in the force database, so a batch

@@ -41,7 +41,7 @@ public static class EventStore
                 // One tenant per force in the same tables (see docs/adr/0001-tenancy.md).
                 options.Events.TenancyStyle = TenancyStyle.Conjoined;
 
-                // A database per force (issue 7; ForceDatabases): each force the one conjoined tenant of its own database, so
+                // A database per force (ForceDatabases): each force the one conjoined tenant of its own database, so
                 // both topologies have the same tables and a force can move between them by copying its rows. The region
                 // database is one of Marten's databases too, with no tenant: db-apply/db-assert and the start-up schema
                 // then cover it, and the link graph and access log objects below land there, where they are read.
@@ -115,7 +115,7 @@ public static class EventStore
 
         if (forces.PerForce)
         {
-            // Issue 7, a database per force: the same mapping run by the daemon, one shard per database, its statements
+            // A database per force: the same mapping run by the daemon, one shard per database, its statements
             // executed on the region through its data source. No rebuild teardown: it would empty the force databases'
             // unused copies, not the region's tables.
             services.ConfigureMarten((provider, options) => options.Projections.Add(

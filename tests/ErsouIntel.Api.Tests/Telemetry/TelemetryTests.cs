@@ -46,7 +46,7 @@ public sealed class TelemetryFixture : ServiceFixture
 }
 
 /// <summary>
-/// Issue 7: traces, metrics and logs exist for what users do, and none of them carries the
+/// Traces, metrics and logs exist for what users do, and none of them carries the
 /// personal data that went through the service (numbers in any spelling, names, a summary, a justification).
 /// </summary>
 public sealed class TelemetryTests(TelemetryFixture service) : IClassFixture<TelemetryFixture>

@@ -22,7 +22,7 @@ internal static class LinkQueries
 {
     public const string Investigator = "hertfordshire.investigator";
     public const string Purpose = "INVESTIGATION";
-    public const string Why = "Benchmark: courier-fraud link analysis across the region (issue 6).";
+    public const string Why = "Benchmark: courier-fraud link analysis across the region.";
     private const int WarmUp = 10;
 
     // The floor's bound per question, the service's own execution timeout (GraphQL:ExecutionTimeout): past it a
