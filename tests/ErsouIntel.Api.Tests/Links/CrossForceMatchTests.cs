@@ -56,7 +56,9 @@ public sealed class CrossForceMatchTests(ANumberAcrossTwoForces graph) : IClassF
         ];
         var references = new Dictionary<Guid, string>
         {
-            [incidents[0].Id] = "EX/X/1", [incidents[1].Id] = "EX/X/2", [incidents[2].Id] = "NK/X/1",
+            [incidents[0].Id] = "EX/X/1",
+            [incidents[1].Id] = "EX/X/2",
+            [incidents[2].Id] = "NK/X/1",
         };
 
         Assert.Equal(LinkGraphStore.Expected(MatchRule.AcrossForces(incidents), references), await graph.MatchesAsync());
