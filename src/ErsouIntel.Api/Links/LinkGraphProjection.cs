@@ -6,6 +6,8 @@ using ErsouIntel.Domain.Incidents;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
 
 namespace ErsouIntel.Api.Links;
 
@@ -29,12 +31,123 @@ public sealed class LinkGraphProjection(bool setAsideDuplicates = false) : IProj
     /// <summary>The daemon's shard, as <c>mt_event_progression</c> names it.</summary>
     public const string Shard = Name + ":All";
 
-    /// <summary>Every table the projection writes, emptied before a rebuild.</summary>
-    public static readonly string[] Tables =
-    [
-        "li_match_incidents", "li_matches", "li_case_incidents", "li_case_members", "li_cases",
-        "li_links", "li_entity_keys", "li_entities", "li_incidents", "li_dead_letters",
-    ];
+    /// <summary>
+    /// The tables this projection fills, declared here with it (as Marten's flat-table projections own theirs):
+    /// <see cref="LinkGraphSchema"/> hands them to Marten to create and migrate, and a rebuild empties exactly
+    /// these (<see cref="LinkGraphRebuild"/>). Fresh objects each call: Weasel's tables are mutable and every
+    /// store gets its own.
+    /// </summary>
+    public static IReadOnlyList<Table> Tables()
+    {
+        var tables = new List<Table>();
+
+        var incidents = new Table(TableName("li_incidents"));
+        incidents.AddColumn<Guid>("id").AsPrimaryKey();
+        incidents.AddColumn<string>("force").NotNull();
+        incidents.AddColumn<string>("force_reference").NotNull();
+        incidents.AddColumn<string>("handling").NotNull();
+        incidents.AddColumn<string>("category").NotNull();
+        incidents.AddColumn("occurred_at", "timestamptz").NotNull();
+        incidents.AddColumn("reported_at", "timestamptz").NotNull();
+        incidents.AddColumn("updated_at", "timestamptz").NotNull();
+        incidents.AddColumn<bool>("retracted").NotNull();
+        incidents.AddColumn<int>("version").NotNull();
+        incidents.AddColumn("details", "jsonb").NotNull();
+        incidents.Indexes.Add(new IndexDefinition("li_incidents_force_reference") { Columns = ["force", "force_reference"], IsUnique = true });
+        incidents.Indexes.Add(new IndexDefinition("li_incidents_occurred") { Columns = ["occurred_at", "id"] });
+        incidents.Indexes.Add(new IndexDefinition("li_incidents_force_occurred") { Columns = ["force", "occurred_at", "id"] });
+        tables.Add(incidents);
+
+        var entities = new Table(TableName("li_entities"));
+        entities.AddColumn<Guid>("id").AsPrimaryKey();
+        entities.AddColumn<string>("kind").NotNull();
+        entities.AddColumn<string>("key").NotNull();
+        entities.Indexes.Add(new IndexDefinition("li_entities_kind_key") { Columns = ["kind", "key"] });
+        tables.Add(entities);
+
+        var keys = new Table(TableName("li_entity_keys"));
+        keys.AddColumn<string>("kind").AsPrimaryKey();
+        keys.AddColumn<string>("key").AsPrimaryKey();
+        keys.AddColumn<Guid>("entity_id").NotNull();
+        keys.Indexes.Add(new IndexDefinition("li_entity_keys_entity") { Columns = ["entity_id"] });
+        tables.Add(keys);
+
+        var links = new Table(TableName("li_links"));
+        links.AddColumn<Guid>("incident_id").AsPrimaryKey();
+        links.AddColumn<string>("kind").AsPrimaryKey();
+        links.AddColumn<int>("ordinal").AsPrimaryKey();
+        links.AddColumn<Guid>("entity_id").AsPrimaryKey();
+        links.AddColumn<string>("role").AllowNulls();
+        links.AddColumn<string>("name").AllowNulls();
+        links.AddColumn<string>("description").AllowNulls();
+        links.AddColumn<string>("registration").AllowNulls();
+        links.AddColumn("date_of_birth", "date").AllowNulls();
+        links.Indexes.Add(new IndexDefinition("li_links_entity") { Columns = ["entity_id", "incident_id"] });
+        tables.Add(links);
+
+        var cases = new Table(TableName("li_cases"));
+        cases.AddColumn<Guid>("id").AsPrimaryKey();
+        cases.AddColumn<string>("reference").NotNull();
+        cases.AddColumn<string>("title").NotNull();
+        cases.AddColumn<string>("operation_name").AllowNulls();
+        cases.AddColumn<string>("lead_force").NotNull();
+        cases.AddColumn<string>("status").NotNull();
+        cases.AddColumn("opened_at", "timestamptz").NotNull();
+        cases.AddColumn<int>("version").NotNull();
+        cases.Indexes.Add(new IndexDefinition("li_cases_reference") { Columns = ["reference"], IsUnique = true });
+        cases.Indexes.Add(new IndexDefinition("li_cases_lead_force") { Columns = ["lead_force", "opened_at", "id"] });
+        tables.Add(cases);
+
+        var members = new Table(TableName("li_case_members"));
+        members.AddColumn<Guid>("case_id").AsPrimaryKey();
+        members.AddColumn<string>("subject").AsPrimaryKey();
+        members.Indexes.Add(new IndexDefinition("li_case_members_subject") { Columns = ["subject", "case_id"] });
+        tables.Add(members);
+
+        var caseIncidents = new Table(TableName("li_case_incidents"));
+        caseIncidents.AddColumn<Guid>("case_id").AsPrimaryKey();
+        caseIncidents.AddColumn<Guid>("incident_id").AsPrimaryKey();
+        caseIncidents.AddColumn("attached_at", "timestamptz").NotNull();
+        caseIncidents.Indexes.Add(new IndexDefinition("li_case_incidents_incident") { Columns = ["incident_id", "case_id"] });
+        tables.Add(caseIncidents);
+
+        var matches = new Table(TableName("li_matches"));
+        matches.AddColumn<Guid>("id").AsPrimaryKey();
+        matches.AddColumn<string>("kind").NotNull();
+        matches.AddColumn<string>("key").NotNull();
+        matches.AddColumn<Guid>("entity_id").NotNull();
+        matches.AddColumn<Guid>("case_id").AllowNulls();
+        matches.AddColumn("detected_at", "timestamptz").NotNull();
+        matches.AddColumn("updated_at", "timestamptz").NotNull();
+        matches.AddColumn("forces", "text[]").NotNull();
+        matches.Indexes.Add(new IndexDefinition("li_matches_entity") { Columns = ["entity_id"] });
+        matches.Indexes.Add(new IndexDefinition("li_matches_case") { Columns = ["case_id"] });
+        matches.Indexes.Add(new IndexDefinition("li_matches_forces") { Columns = ["forces"], Method = IndexMethod.gin });
+        matches.Indexes.Add(new IndexDefinition("li_matches_detected") { Columns = ["detected_at", "id"] });
+        tables.Add(matches);
+
+        var matchIncidents = new Table(TableName("li_match_incidents"));
+        matchIncidents.AddColumn<Guid>("match_id").AsPrimaryKey();
+        matchIncidents.AddColumn<Guid>("incident_id").AsPrimaryKey();
+        matchIncidents.Indexes.Add(new IndexDefinition("li_match_incidents_incident") { Columns = ["incident_id"] });
+        tables.Add(matchIncidents);
+
+        var deadLetters = new Table(TableName("li_dead_letters"));
+        deadLetters.AddColumn<long>("id").AsPrimaryKey().BigAutoIncrement();
+        deadLetters.AddColumn<Guid>("incident_id").NotNull();
+        deadLetters.AddColumn<string>("operation").NotNull();
+        deadLetters.AddColumn<string>("error").NotNull();
+        deadLetters.AddColumn("payload", "jsonb").AllowNulls();
+        deadLetters.AddColumn("set_aside_at", "timestamptz").NotNull().DefaultValueByString("now()");
+        tables.Add(deadLetters);
+
+        return tables;
+    }
+
+    // Weasel marks the two-part constructor obsolete in favour of one whose enum it does not document yet.
+#pragma warning disable CS0618
+    private static PostgresqlObjectName TableName(string table) => new(EventStore.Schema, table);
+#pragma warning restore CS0618
 
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {

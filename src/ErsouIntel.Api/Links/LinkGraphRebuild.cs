@@ -78,7 +78,7 @@ public static class LinkGraphRebuild
     {
         await using var connection = await db.OpenConnectionAsync(cancellation);
         await using var transaction = await connection.BeginTransactionAsync(cancellation);
-        var tables = string.Join(", ", LinkGraphProjection.Tables.Select(t => $"{EventStore.Schema}.{t}"));
+        var tables = string.Join(", ", LinkGraphProjection.Tables().Select(t => t.Identifier.QualifiedName));
         await using (var truncate = new NpgsqlCommand($"truncate {tables}", connection, transaction))
         {
             await truncate.ExecuteNonQueryAsync(cancellation);

@@ -4,7 +4,7 @@ namespace ErsouIntel.Api.Tests.Instances;
 
 /// <summary>
 /// The link graph as rows to compare, one table after another. A person's node id is random
-/// (li_person_node) and a match's id derives from it, so nodes are named by kind and key, and
+/// (li_link_incidents) and a match's id derives from it, so nodes are named by kind and key, and
 /// matches by kind, key, case and their incidents. A match's detected/updated times are left out:
 /// they are the latest event time of the batch that found it, and batches differ between a push
 /// and a replay.
