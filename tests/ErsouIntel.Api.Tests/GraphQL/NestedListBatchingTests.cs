@@ -93,7 +93,8 @@ public sealed class NestedListBatchingTests(ManyIncidentsWithCases service, ITes
         Assert.Equal(200, edges.Count);
         Assert.All(edges, e => Assert.Single(e!["node"]!["couriers"]!.AsArray()));
         Assert.All(edges, e => Assert.Single(e!["node"]!["suspects"]!.AsArray()));
-        Assert.Equal(55, edges.Count(e => e!["node"]!["cases"]!.AsArray().Count == 1));
+        // The 55 incidents in cases are the oldest; the newest 200 leave 10 of them out.
+        Assert.Equal(45, edges.Count(e => e!["node"]!["cases"]!.AsArray().Count == 1));
         Assert.True(large == small, $"A page of 200 incidents sent {large} statements to PostgreSQL, a page of 5 sent {small}: nested lists are read one parent at a time.");
         Assert.InRange(large, 1, 20);
     }
