@@ -114,6 +114,29 @@ public sealed class NestedListBatchingTests(ManyIncidentsWithCases service, ITes
         Assert.InRange(large, 1, 20);
     }
 
+    [Fact]
+    public async Task Each_mutation_of_a_request_shows_its_lists_as_they_stood_after_it_not_after_the_next_one()
+    {
+        // Older than every seeded incident, so that it stays off the pages the other tests count.
+        const string LongAgo = "2023-01-01T10:00:00Z";
+        var first = AnIncident.Courier("BD/BATCH/AMENDED", couriers: [AnIncident.CourierNamed("Before Amendment", "1990-02-02")], occurredAt: LongAgo);
+        var second = AnIncident.Courier("BD/BATCH/AMENDED", couriers: [AnIncident.CourierNamed("After Amendment", "1990-02-02")], occurredAt: LongAgo);
+
+        var answer = await service.PostAsAsync(
+            TestCaller.ForceSystem(Force.Bedfordshire),
+            """
+            mutation Twice($first: ReportIncidentInput!, $second: ReportIncidentInput!) {
+              first: reportIncident(input: $first) { incident { couriers { name } } }
+              second: reportIncident(input: $second) { incident { couriers { name } } }
+            }
+            """,
+            new { first, second });
+
+        Assert.True(answer.Status == 200 && answer.Errors is null, answer.ToString());
+        Assert.Equal("Before Amendment", Assert.Single(answer.Data!["first"]!["incident"]!["couriers"]!.AsArray())!["name"]!.GetValue<string>());
+        Assert.Equal("After Amendment", Assert.Single(answer.Data!["second"]!["incident"]!["couriers"]!.AsArray())!["name"]!.GetValue<string>());
+    }
+
     /// <summary>Sends one request in a trace of its own and counts the commands sent to PostgreSQL within it.</summary>
     private async Task<(int Statements, JsonNode Data)> StatementsAsync(string query, object variables)
     {
