@@ -3,7 +3,6 @@ using ErsouIntel.Api.Cases.Reading;
 using ErsouIntel.Api.Cases.Timeline;
 using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Api.Incidents;
-using ErsouIntel.Api.Incidents.Reading;
 using ErsouIntel.Domain.Cases;
 using ErsouIntel.Domain.Common;
 using GraphQL;

@@ -1,4 +1,3 @@
-using ErsouIntel.Api.Access;
 using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Api.Incidents;
 using ErsouIntel.Api.Incidents.Reading;
