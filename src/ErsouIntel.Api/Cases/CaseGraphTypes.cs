@@ -3,7 +3,6 @@ using ErsouIntel.Api.Cases.Reading;
 using ErsouIntel.Api.Cases.Timeline;
 using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Api.Incidents;
-using ErsouIntel.Api.Incidents.Reading;
 using ErsouIntel.Domain.Cases;
 using ErsouIntel.Domain.Common;
 using GraphQL;
@@ -26,20 +25,11 @@ public sealed class CaseGraphType : ObjectGraphType<CaseRow>
         Field<NonNullGraphType<ForceGraphType>>("leadForce").Resolve(ctx => ctx.Source.LeadForce);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ForceGraphType>>>>("forces")
             .Description("The lead force and the forces of the attached incidents.")
-            .ResolveAsync(async ctx =>
-            {
-                var attached = await ctx.RequestServices!.GetRequiredService<CaseQueries>().AttachedAsync(ctx.Source.Id, ctx.CancellationToken);
-                return attached.Select(a => a.Force).Append(ctx.Source.LeadForce).Distinct().Order().ToList();
-            });
+            .Resolve(ctx => CaseQueries.ForcesOfCase.Load(ctx, (ctx.Source.Id, ctx.Source.LeadForce)));
         Field<NonNullGraphType<EnumerationGraphType<CaseStatus>>>("status").Resolve(ctx => ctx.Source.Status);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<IncidentGraphType>>>>("incidents")
             .Description("The attached incidents the caller may see: every member sees all of them in full.")
-            .ResolveAsync(async ctx =>
-            {
-                var attached = await ctx.RequestServices!.GetRequiredService<CaseQueries>().AttachedAsync(ctx.Source.Id, ctx.CancellationToken);
-                return await ctx.RequestServices!.GetRequiredService<IncidentQueries>()
-                    .ByIdsAsync(Viewer.Of(ctx), attached.Select(a => a.IncidentId).ToList(), ctx.CancellationToken);
-            });
+            .Resolve(ctx => CaseQueries.IncidentsOfCase.Load(ctx, ctx.Source.Id));
         Field<NonNullGraphType<TimelineConnectionGraphType>>("timeline")
             .Argument<ContractDateTimeGraphType>("asOf", "Answer as the service knew it at this moment.")
             .Argument<IntGraphType>("first")

@@ -18,6 +18,7 @@ public static class GraphQLSetup
         var limits = configuration.GetSection(GraphQLLimits.Section).Get<GraphQLLimits>() ?? new GraphQLLimits();
         services.Configure<GraphQLLimits>(configuration.GetSection(GraphQLLimits.Section));
         services.AddSingleton<GraphQLHttpEndpoint>();
+        services.AddScoped<RequestBatches>();
         services.AddGraphQL(graphql => graphql
             .AddSchema<ErsouSchema>()
             .AddGraphTypes(typeof(ErsouSchema).Assembly)
@@ -30,6 +31,7 @@ public static class GraphQLSetup
             })
             // Marten sessions are not thread-safe: resolve sibling fields one after another.
             .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query)
+            .AddExecutionStrategy<MutationExecutionStrategy>(OperationType.Mutation)
             .AddComplexityAnalyzer(c =>
             {
                 c.MaxDepth = limits.MaxDepth;

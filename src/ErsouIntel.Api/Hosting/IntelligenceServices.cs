@@ -23,7 +23,6 @@ public static class IntelligenceServices
         services.AddSingleton<Incidents.IncidentStates>();
         services.AddSingleton<LinkGraphFreshness>();
         services.AddSingleton<IncidentQueries>();
-        services.AddScoped<IncidentBatch>();
         services.AddSingleton<EntityQueries>();
         services.AddSingleton<LinkedCouriers>();
         services.AddSingleton<PhoneNumberProfiles>();

@@ -159,14 +159,11 @@ public sealed class IncidentGraphType : ObjectGraphType<IncidentRow>
         Field(i => i.Retracted);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<IncidentPhoneNumberGraphType>>>>("phoneNumbers").Resolve(ctx => ctx.Source.Details.PhoneNumbers);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<CourierGraphType>>>>("couriers")
-            .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<EntityQueries>()
-                .OnIncidentAsync(Viewer.Of(ctx), ctx.Source.Id, EntityView.Courier, ctx.CancellationToken));
+            .Resolve(ctx => EntityQueries.CouriersOnIncident.Load(ctx, ctx.Source.Id));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<SuspectGraphType>>>>("suspects")
-            .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<EntityQueries>()
-                .OnIncidentAsync(Viewer.Of(ctx), ctx.Source.Id, EntityView.Suspect, ctx.CancellationToken));
+            .Resolve(ctx => EntityQueries.SuspectsOnIncident.Load(ctx, ctx.Source.Id));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<CaseGraphType>>>>("cases")
-            .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<CaseQueries>()
-                .OfIncidentAsync(Viewer.Of(ctx), ctx.Source.Id, ctx.CancellationToken));
+            .Resolve(ctx => CaseQueries.OfIncident.Load(ctx, ctx.Source.Id));
         Field(i => i.Version);
     }
 }

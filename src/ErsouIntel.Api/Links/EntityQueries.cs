@@ -1,4 +1,5 @@
 using ErsouIntel.Api.Access;
+using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Domain;
 using Npgsql;
 
@@ -38,42 +39,70 @@ public sealed class EntityQueries(NpgsqlDataSource db)
     /// <summary>Most sightings one person is assembled from; a person is seen on tens of incidents, not thousands.</summary>
     public const int MaxSightings = 1000;
 
-    /// <summary>The couriers (or suspects) on one incident, each as the viewer may know them.</summary>
-    public async Task<IReadOnlyList<EntityView>> OnIncidentAsync(Viewer viewer, Guid incidentId, string kind, CancellationToken cancellation)
+    /// <summary>The couriers on each incident asked for, each as the viewer may know them.</summary>
+    public static BatchLoader<Guid, EntityView> CouriersOnIncident { get; } = new((services, viewer, incidents, cancellation) =>
+        services.GetRequiredService<EntityQueries>().OnIncidentsAsync(viewer, incidents, EntityView.Courier, cancellation));
+
+    /// <summary>The suspects on each incident asked for, each as the viewer may know them.</summary>
+    public static BatchLoader<Guid, EntityView> SuspectsOnIncident { get; } = new((services, viewer, incidents, cancellation) =>
+        services.GetRequiredService<EntityQueries>().OnIncidentsAsync(viewer, incidents, EntityView.Suspect, cancellation));
+
+    /// <summary>
+    /// The couriers (or suspects) on each of the incidents, each as the viewer may know them, in
+    /// the order the incident lists them; two sightings of one person on an incident are one entry.
+    /// </summary>
+    public async Task<ILookup<Guid, EntityView>> OnIncidentsAsync(Viewer viewer, IReadOnlyList<Guid> incidentIds, string kind, CancellationToken cancellation)
     {
-        await using var command = db.CreateCommand("select ordinal, entity_id from ersou.li_links where incident_id = @incident and kind = @kind order by ordinal");
-        command.Parameters.AddWithValue("incident", incidentId);
+        await using var command = db.CreateCommand("select incident_id, ordinal, entity_id from ersou.li_links where incident_id = any(@incidents) and kind = @kind");
+        command.Parameters.AddWithValue("incidents", incidentIds.ToArray());
         command.Parameters.AddWithValue("kind", kind);
-        var nodesBySighting = new SortedDictionary<int, List<Guid>>();
+        var sightings = new Dictionary<Guid, SortedDictionary<int, List<Guid>>>();
         await using (var reader = await command.ExecuteReaderAsync(cancellation))
         {
             while (await reader.ReadAsync(cancellation))
             {
-                var ordinal = reader.GetInt32(0);
-                if (!nodesBySighting.TryGetValue(ordinal, out var nodes))
+                var (incident, ordinal) = (reader.GetGuid(0), reader.GetInt32(1));
+                if (!sightings.TryGetValue(incident, out var byOrdinal))
                 {
-                    nodesBySighting[ordinal] = nodes = [];
+                    sightings[incident] = byOrdinal = [];
                 }
 
-                nodes.Add(reader.GetGuid(1));
+                if (!byOrdinal.TryGetValue(ordinal, out var nodes))
+                {
+                    byOrdinal[ordinal] = nodes = [];
+                }
+
+                nodes.Add(reader.GetGuid(2));
             }
         }
 
-        var views = new List<EntityView>();
-        foreach (var nodes in nodesBySighting.Values)
+        // Every sighting's person in one query; people are joined only through sightings the viewer
+        // sees in full, so reading them together gives each the same person as reading it alone.
+        var seeds = sightings.Values.SelectMany(s => s.Values).ToList();
+        if (seeds.Count == 0)
         {
-            if (views.Any(v => nodes.Any(v.Nodes.Contains)))
-            {
-                continue;
-            }
-
-            if (await PersonAsync(viewer, kind, nodes, cancellation) is { } view)
-            {
-                views.Add(view);
-            }
+            return Array.Empty<Guid>().ToLookup(id => id, _ => default(EntityView)!);
         }
 
-        return views;
+        var people = await PersonsAsync(viewer, kind, seeds, cancellation);
+        var personOf = seeds.Select((nodes, i) => (nodes, people[i])).ToDictionary(p => p.nodes, p => p.Item2);
+
+        var onIncident = new List<(Guid Incident, EntityView View)>();
+        foreach (var (incident, byOrdinal) in sightings)
+        {
+            var views = new List<EntityView>();
+            foreach (var nodes in byOrdinal.Values)
+            {
+                if (!views.Any(v => nodes.Any(v.Nodes.Contains)) && personOf[nodes] is { } view)
+                {
+                    views.Add(view);
+                }
+            }
+
+            onIncident.AddRange(views.Select(v => (incident, v)));
+        }
+
+        return onIncident.ToLookup(v => v.Incident, v => v.View);
     }
 
     /// <summary>A courier or suspect by id, or null when the viewer sees no sighting carrying it (or it does not exist).</summary>

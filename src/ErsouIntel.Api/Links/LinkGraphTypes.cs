@@ -1,4 +1,3 @@
-using ErsouIntel.Api.Access;
 using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Api.Incidents;
 using ErsouIntel.Api.Incidents.Reading;
@@ -22,7 +21,7 @@ public sealed class CourierGraphType : ObjectGraphType<EntityView>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("vehicleRegistrations").Resolve(ctx => ctx.Source.VehicleRegistrations);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ForceGraphType>>>>("forces").Resolve(ctx => ctx.Source.Forces);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<IncidentGraphType>>>>("incidents")
-            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<IncidentBatch>().Load(Viewer.Of(ctx), ctx.Source.IncidentIds));
+            .Resolve(ctx => IncidentQueries.ById.Load(ctx, ctx.Source.IncidentIds));
     }
 }
 
@@ -37,7 +36,7 @@ public sealed class SuspectGraphType : ObjectGraphType<EntityView>
         Field<StringGraphType>("name").Resolve(ctx => ctx.Source.Name);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ForceGraphType>>>>("forces").Resolve(ctx => ctx.Source.Forces);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<IncidentGraphType>>>>("incidents")
-            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<IncidentBatch>().Load(Viewer.Of(ctx), ctx.Source.IncidentIds));
+            .Resolve(ctx => IncidentQueries.ById.Load(ctx, ctx.Source.IncidentIds));
     }
 }
 

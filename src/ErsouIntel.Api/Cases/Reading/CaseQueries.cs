@@ -1,5 +1,7 @@
 using ErsouIntel.Api.Access;
 using ErsouIntel.Api.GraphQL;
+using ErsouIntel.Api.Incidents;
+using ErsouIntel.Api.Incidents.Reading;
 using ErsouIntel.Domain;
 using ErsouIntel.Domain.Cases;
 using Npgsql;
@@ -53,30 +55,64 @@ public sealed class CaseQueries(NpgsqlDataSource db)
             cancellation);
     }
 
-    /// <summary>The cases holding an incident that the viewer may see.</summary>
-    public async Task<IReadOnlyList<CaseRow>> OfIncidentAsync(Viewer viewer, Guid incidentId, CancellationToken cancellation)
-    {
-        await using var command = db.CreateCommand(
-            $"select {CaseRow.Columns} from ersou.li_case_incidents ci join ersou.li_cases c on c.id = ci.case_id where ci.incident_id = @incident and {Visibility.SeesCase("c")} order by c.opened_at, c.id");
-        command.Parameters.AddWithValue("incident", incidentId);
-        viewer.Bind(command);
-        return await ReadAsync(viewer, command, cancellation);
-    }
+    /// <summary>The cases holding each incident asked for that the viewer may see, oldest first.</summary>
+    public static BatchLoader<Guid, CaseRow> OfIncident { get; } = new((services, viewer, incidents, cancellation) =>
+        services.GetRequiredService<CaseQueries>().OfIncidentsAsync(viewer, incidents, cancellation));
 
-    /// <summary>The incidents attached to a case, in the order they were attached, with their forces.</summary>
-    public async Task<IReadOnlyList<(Guid IncidentId, Force Force)>> AttachedAsync(Guid caseId, CancellationToken cancellation)
+    /// <summary>Each case's lead force and the forces of its attached incidents, in force order.</summary>
+    public static BatchLoader<(Guid Case, Force LeadForce), Force> ForcesOfCase { get; } = new(async (services, _, cases, cancellation) =>
+    {
+        var attached = await services.GetRequiredService<CaseQueries>().AttachedAsync([.. cases.Select(c => c.Case)], cancellation);
+        return cases
+            .SelectMany(c => attached[c.Case].Select(a => a.Force).Append(c.LeadForce).Distinct().Order().Select(force => (c, force)))
+            .ToLookup(f => f.c, f => f.force);
+    });
+
+    /// <summary>Each case's attached incidents that the viewer sees in full, in the order they were attached.</summary>
+    public static BatchLoader<Guid, IncidentRow> IncidentsOfCase { get; } = new(async (services, viewer, cases, cancellation) =>
+    {
+        var attached = await services.GetRequiredService<CaseQueries>().AttachedAsync(cases, cancellation);
+        // Only incidents some case asked for: the access log names exactly the records handed out.
+        var rows = (await services.GetRequiredService<IncidentQueries>().ByIdsAsync(viewer, [.. attached.SelectMany(a => a).Select(a => a.IncidentId).Distinct()], cancellation))
+            .ToDictionary(r => r.Id);
+        return cases
+            .SelectMany(c => attached[c].Where(a => rows.ContainsKey(a.IncidentId)).Select(a => (c, rows[a.IncidentId])))
+            .ToLookup(r => r.c, r => r.Item2);
+    });
+
+    /// <summary>The cases holding each of the incidents that the viewer may see, oldest first.</summary>
+    public async Task<ILookup<Guid, CaseRow>> OfIncidentsAsync(Viewer viewer, IReadOnlyList<Guid> incidentIds, CancellationToken cancellation)
     {
         await using var command = db.CreateCommand(
-            "select ci.incident_id, i.force from ersou.li_case_incidents ci join ersou.li_incidents i on i.id = ci.incident_id where ci.case_id = @case order by ci.attached_at, ci.incident_id");
-        command.Parameters.AddWithValue("case", caseId);
-        var attached = new List<(Guid, Force)>();
+            $"select {CaseRow.Columns}, ci.incident_id from ersou.li_case_incidents ci join ersou.li_cases c on c.id = ci.case_id where ci.incident_id = any(@incidents) and {Visibility.SeesCase("c")} order by c.opened_at, c.id");
+        command.Parameters.AddWithValue("incidents", incidentIds.ToArray());
+        viewer.Bind(command);
+        var rows = new List<(Guid Incident, CaseRow Case)>();
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation))
         {
-            attached.Add((reader.GetGuid(0), Forces.FromTenantId(reader.GetString(1))));
+            var row = CaseRow.Read(reader) with { ShownTo = viewer };
+            rows.Add((reader.GetGuid(8), row));
+            viewer.Returned(RecordType, row.Id, row.LeadForce);
         }
 
-        return attached;
+        return rows.ToLookup(r => r.Incident, r => r.Case);
+    }
+
+    /// <summary>The incidents attached to each of the cases, in the order they were attached, with their forces.</summary>
+    public async Task<ILookup<Guid, (Guid IncidentId, Force Force)>> AttachedAsync(IReadOnlyList<Guid> caseIds, CancellationToken cancellation)
+    {
+        await using var command = db.CreateCommand(
+            "select ci.case_id, ci.incident_id, i.force from ersou.li_case_incidents ci join ersou.li_incidents i on i.id = ci.incident_id where ci.case_id = any(@cases) order by ci.attached_at, ci.incident_id");
+        command.Parameters.AddWithValue("cases", caseIds.ToArray());
+        var attached = new List<(Guid Case, Guid IncidentId, Force Force)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation))
+        {
+            attached.Add((reader.GetGuid(0), reader.GetGuid(1), Forces.FromTenantId(reader.GetString(2))));
+        }
+
+        return attached.ToLookup(a => a.Case, a => (a.IncidentId, a.Force));
     }
 
     /// <summary>The case's lead force, for anyone who must find its stream; null when there is no such case.</summary>

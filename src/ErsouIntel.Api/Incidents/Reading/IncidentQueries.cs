@@ -16,6 +16,10 @@ public sealed class IncidentQueries(NpgsqlDataSource db)
 {
     public const string RecordType = "Incident";
 
+    /// <summary>Incidents by id for the lists that name them (a courier's, a suspect's): only those the viewer sees in full.</summary>
+    public static BatchLoader<Guid, IncidentRow> ById { get; } = new(async (services, viewer, ids, cancellation) =>
+        (await services.GetRequiredService<IncidentQueries>().ByIdsAsync(viewer, ids, cancellation)).ToLookup(r => r.Id));
+
     public async Task<IncidentRow?> ByIdAsync(Viewer viewer, Guid id, CancellationToken cancellation)
     {
         var rows = await ByIdsAsync(viewer, [id], cancellation);
