@@ -19,7 +19,7 @@ public class SixForceDatabases : ServiceFixture
     {
         foreach (var force in Forces.All)
         {
-            forces[force] = await TestPostgres.CreateDatabaseAsync($"perforce{force}", empty: true);
+            forces[force] = await TestPostgres.CreateDatabaseAsync($"perforce{force}");
         }
     }
 

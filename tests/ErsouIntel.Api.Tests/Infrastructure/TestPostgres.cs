@@ -17,60 +17,13 @@ public static class TestPostgres
     /// <summary>A connection string with rights to create databases.</summary>
     public static Task<string> AdminConnectionStringAsync() => Server.Value;
 
-    private static readonly Lazy<Task<string>> Template = new(CreateTemplateAsync);
-
-    /// <summary>
-    /// Creates a database of its own for one test class and returns its connection string. By default it is a
-    /// copy of a template the service created its schema in once for the whole run: applying Marten's and the
-    /// identity store's schema took most of each class's start. <paramref name="empty"/> gives a database
-    /// with nothing in it, for tests of how the schema is created.
-    /// </summary>
-    public static async Task<string> CreateDatabaseAsync(string owner, bool empty = false)
+    /// <summary>Creates a database of its own for one test class and returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync(string owner)
     {
         var admin = await AdminConnectionStringAsync();
         var name = $"t_{new string(owner.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(28).ToArray())}_{Guid.NewGuid():N}";
-        if (empty)
-        {
-            await DevelopmentDatabase.EnsureDatabaseAsync(admin, name);
-        }
-        else
-        {
-            var template = await Template.Value;
-            await using var connection = new NpgsqlConnection(admin);
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"create database \"{name}\" template \"{template}\"", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        return new NpgsqlConnectionStringBuilder(admin) { Database = name, MaxPoolSize = 40 }.ConnectionString;
-    }
-
-    /// <summary>
-    /// An empty database with the schema the service creates on start (<c>Storage:ApplySchemaOnStartup</c>), and
-    /// no rows: the service is started on it once and stopped. Dropped when the test run ends.
-    /// </summary>
-    private static async Task<string> CreateTemplateAsync()
-    {
-        var admin = await AdminConnectionStringAsync();
-        var name = $"t_template_{Guid.NewGuid():N}";
         await DevelopmentDatabase.EnsureDatabaseAsync(admin, name);
-        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
-        var app = await ServiceFixture.StartAsync(connectionString);
-        await app.StopAsync();
-        await app.DisposeAsync();
-        NpgsqlConnection.ClearPool(new NpgsqlConnection(connectionString));
-
-        await using var connection = new NpgsqlConnection(admin);
-        await connection.OpenAsync();
-        // PostgreSQL copies a template only while nobody is connected to it.
-        await using (var others = new NpgsqlCommand("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()", connection))
-        {
-            others.Parameters.AddWithValue(name);
-            await others.ExecuteNonQueryAsync();
-        }
-
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => DropDatabaseAsync(connectionString).GetAwaiter().GetResult();
-        return name;
+        return new NpgsqlConnectionStringBuilder(admin) { Database = name, MaxPoolSize = 40 }.ConnectionString;
     }
 
     public static async Task DropDatabaseAsync(string connectionString)

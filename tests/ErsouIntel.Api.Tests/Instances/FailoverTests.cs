@@ -37,7 +37,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task When_the_instance_running_the_projections_is_killed_mid_ingest_the_other_takes_over_and_nothing_is_lost_or_doubled()
     {
-        var connectionString = await TestPostgres.CreateDatabaseAsync(nameof(FailoverTests), empty: true);
+        var connectionString = await TestPostgres.CreateDatabaseAsync(nameof(FailoverTests));
         var keys = Directory.CreateTempSubdirectory("ersou-failover-");
         var instances = new List<ServiceProcess>();
         try

@@ -15,7 +15,7 @@ public sealed class SchemaMigrationTests : IAsyncLifetime
 {
     private string connectionString = null!;
 
-    public async Task InitializeAsync() => connectionString = await TestPostgres.CreateDatabaseAsync(nameof(SchemaMigrationTests), empty: true);
+    public async Task InitializeAsync() => connectionString = await TestPostgres.CreateDatabaseAsync(nameof(SchemaMigrationTests));
 
     public Task DisposeAsync() => TestPostgres.DropDatabaseAsync(connectionString);
 
