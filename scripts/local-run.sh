@@ -29,7 +29,7 @@ local_cluster() {
     [ -n "$PSQL" ] || { log "no psql under /usr/lib/postgresql/*/bin"; exit 1; }
     if ! pg_answers; then
         log "the local cluster in .local/postgres is not running; starting it the way the run command does"
-        (cd "$API_DIR" && ASPNETCORE_ENVIRONMENT=Development timeout 300 dotnet "$API_DLL" help) >"$WORK/cluster-start.log" 2>&1 \
+        (cd "$API_DIR" && timeout 300 dotnet "$API_DLL" local-postgres start) >"$WORK/cluster-start.log" 2>&1 \
             || { cat "$WORK/cluster-start.log"; exit 1; }
         pg_answers || { log "the local cluster still does not answer"; exit 1; }
     fi

@@ -158,6 +158,14 @@ public sealed partial class GraphQLHttpEndpoint(
             {
                 error.Code = ErrorCodes.QueryTooComplex;
             }
+
+            // A variable that does not fit its type (a missing non-null field, a bad date): graphql-dotnet names it
+            // INVALID_VALUE; the contract's code for input the caller must fix is BAD_USER_INPUT. GraphQL refuses the
+            // whole request for it, every input of a batch included (docs/graphql-over-http.md says what to do).
+            if (error is global::GraphQL.Validation.InvalidVariableError)
+            {
+                error.Code = ErrorCodes.BadUserInput;
+            }
         }
 
         // With graphql-response+json a request that never executed (validation or variable

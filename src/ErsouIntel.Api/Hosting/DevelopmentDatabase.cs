@@ -10,12 +10,20 @@ public static class DevelopmentDatabase
 {
     public const string DatabaseName = "ersou_intel";
 
-    public static async Task<string> ResolveAsync(IConfiguration configuration, TextWriter log, CancellationToken cancellation = default)
+    /// <param name="development">Only the developer loop gets a cluster of its own: anywhere else a missing
+    /// connection string is a mistake to name, not a reason to start a database beside the service.</param>
+    public static async Task<string> ResolveAsync(IConfiguration configuration, TextWriter log, bool development = true, CancellationToken cancellation = default)
     {
         var configured = configuration.GetConnectionString("Postgres");
         if (!string.IsNullOrWhiteSpace(configured))
         {
             return configured;
+        }
+
+        if (!development)
+        {
+            throw new InvalidOperationException(
+                "ConnectionStrings:Postgres is not set (environment variable ConnectionStrings__Postgres); outside Development the service starts no database of its own.");
         }
 
         if (OperatingSystem.IsWindows())

@@ -12,14 +12,25 @@ public static class ErsouIntelHost
 {
     /// <param name="configure">Runs first: settings (tests give their connection string and environment here).</param>
     /// <param name="replaceServices">Runs after the service's own registrations: tests add their own caller here.</param>
-    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null, Action<IServiceCollection>? replaceServices = null)
+    /// <param name="quiet">For commands: their output is the operator's to read, so only warnings are logged.</param>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null, Action<IServiceCollection>? replaceServices = null, bool quiet = false)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // `dotnet ErsouIntel.Api.dll` run from another folder still reads the appsettings.json beside it.
+            ContentRootPath = File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json")) ? null : AppContext.BaseDirectory,
+        });
+        if (quiet)
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" });
+        }
+
         configure?.Invoke(builder);
         builder.AddErsouTelemetry();
         builder.WebHost.ConfigureKestrel((context, kestrel) => ApplyLimits(kestrel.Limits, context.Configuration));
 
-        var connectionString = await DevelopmentDatabase.ResolveAsync(builder.Configuration, Console.Out);
+        var connectionString = await DevelopmentDatabase.ResolveAsync(builder.Configuration, Console.Out, builder.Environment.IsDevelopment());
         var applySchema = builder.Configuration.GetValue<bool?>("Storage:ApplySchemaOnStartup") ?? builder.Environment.IsDevelopment();
 
         // Optionally a database per force (ForceDatabases); checked here so a wrong setting stops the start, with its reason.
@@ -53,6 +64,15 @@ public static class ErsouIntelHost
         app.MapLoginPage();
         app.MapErsouGraphQL();
         return app;
+    }
+
+    /// <summary>Says where the service answers, once it listens: the one line a newcomer needs from the start-up.</summary>
+    public static void AnnounceEndpoint(WebApplication app, TextWriter output)
+    {
+        foreach (var address in app.Urls)
+        {
+            output.WriteLine($"ErsouIntel is serving GraphQL at {address.TrimEnd('/')}/graphql.");
+        }
     }
 
     /// <summary>

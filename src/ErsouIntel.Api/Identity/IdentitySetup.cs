@@ -39,6 +39,9 @@ public static class IdentitySetup
                     .AllowAuthorizationCodeFlow()
                     .RequireProofKeyForCodeExchange()
                     .AllowRefreshTokenFlow();
+                // S256 only: with "plain" the challenge is the verifier itself, so whoever sees the authorization
+                // request (a proxy log, a browser history) can redeem the code. Neither accepted nor advertised.
+                server.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
                 server.RegisterScopes(Scopes.OpenId, Scopes.OfflineAccess, Roles.WriteScope, Roles.ReadScope, Roles.AuditScope, Roles.AdminScope);
                 server.SetAccessTokenLifetime(settings.AccessTokenLifetime)
                     .SetRefreshTokenLifetime(settings.RefreshTokenLifetime)

@@ -15,9 +15,14 @@ public static class LoginPage
 
         endpoints.MapPost("/account/login", async (HttpContext http, IAntiforgery antiforgery, UserAccounts users) =>
         {
-            await antiforgery.ValidateRequestAsync(http);
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             var returnUrl = form["returnUrl"].ToString();
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                // A browser that blocks cookies, or a form left open past its token: nothing was checked yet.
+                return Page(http, antiforgery, returnUrl, "This sign-in form has expired or your browser did not send its cookie. Please sign in again.", StatusCodes.Status400BadRequest);
+            }
+
             var (result, user) = await users.SignInAsync(form["username"].ToString(), form["password"].ToString(), http.RequestAborted);
             if (result != SignInResult.Succeeded)
             {
@@ -37,11 +42,20 @@ public static class LoginPage
         return endpoints;
     }
 
-    private static bool IsLocal(string url) =>
-        url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+    /// <summary>
+    /// ASP.NET Core's rule for a local URL (its <c>IsLocalUrl</c>), which it does not expose for minimal APIs:
+    /// a path from the root, not <c>//host</c> or <c>/\host</c>, and no control character anywhere, since
+    /// browsers drop tabs and line breaks from a <c>Location</c> (<c>/&lt;TAB&gt;/evil.example</c> becomes
+    /// <c>//evil.example</c>) and a line break in a header cannot be sent at all.
+    /// </summary>
+    internal static bool IsLocal(string? url) =>
+        url is ['/'] or ['/', not ('/' or '\\'), ..] && !url.Any(char.IsControl);
 
     private static IResult Page(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? message, int status = StatusCodes.Status200OK)
     {
+        // Antiforgery wants its pages uncached in its own words (else it warns at each view); no-store is kept.
+        http.Response.Headers.CacheControl = "no-cache, no-store";
+        http.Response.Headers.Pragma = "no-cache";
         var tokens = antiforgery.GetAndStoreTokens(http);
         var html = $$"""
             <!doctype html>
@@ -54,7 +68,7 @@ public static class LoginPage
             {{(message is null ? "" : $"<p class=\"error\" role=\"alert\">{WebUtility.HtmlEncode(message)}</p>")}}
             <form method="post" action="/account/login">
               <input type="hidden" name="{{tokens.FormFieldName}}" value="{{WebUtility.HtmlEncode(tokens.RequestToken)}}">
-              <input type="hidden" name="returnUrl" value="{{WebUtility.HtmlEncode(returnUrl ?? "/")}}">
+              <input type="hidden" name="returnUrl" value="{{WebUtility.HtmlEncode(IsLocal(returnUrl) ? returnUrl : "/")}}">
               <label for="username">Username</label><input id="username" name="username" autocomplete="username" required>
               <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
               <button type="submit">Sign in</button>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using ErsouIntel.Api.GraphQL;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Net.Http.Headers;
 
 namespace ErsouIntel.Api.Protection;
 
@@ -86,31 +87,57 @@ public static class AbuseProtection
         return app;
     }
 
-    /// <summary>Headers on every answer, the token server's and the login page's included: first in the pipeline.</summary>
+    /// <summary>
+    /// Headers on every answer, the token server's, the login page's and error pages included: first in the
+    /// pipeline, and again as the answer starts for any a later step cleared (an exception handler clears the
+    /// response before it writes its page).
+    /// </summary>
     public static WebApplication UseSecurityHeaders(this WebApplication app)
     {
         app.Use(async (http, next) =>
         {
-            var headers = http.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/account")
-                ? "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
-                : "default-src 'none'; frame-ancestors 'none'";
-            if (!http.Request.Path.StartsWithSegments("/.well-known"))
+            SetSecurityHeaders(http);
+            http.Response.OnStarting(() =>
             {
-                headers.CacheControl = "no-store";
-            }
-
-            if (http.Request.IsHttps)
-            {
-                headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
-            }
-
+                SetSecurityHeaders(http);
+                return Task.CompletedTask;
+            });
             await next();
         });
+
+        // No exception page with a stack trace in any environment (Development adds one outside this): a
+        // failure no other part answered is a plain 500 with the headers above.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = http =>
+            {
+                http.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                http.Response.ContentType = "text/plain; charset=utf-8";
+                return http.Response.WriteAsync("Something went wrong on our side. Please try again; if it keeps happening, tell the service desk the time.");
+            },
+        });
         return app;
+    }
+
+    /// <summary>Sets each header a step before has not set.</summary>
+    private static void SetSecurityHeaders(HttpContext http)
+    {
+        var headers = http.Response.Headers;
+        headers.TryAdd(HeaderNames.XContentTypeOptions, "nosniff");
+        headers.TryAdd(HeaderNames.XFrameOptions, "DENY");
+        headers.TryAdd("Referrer-Policy", "no-referrer");
+        headers.TryAdd(HeaderNames.ContentSecurityPolicy, http.Request.Path.StartsWithSegments("/account")
+            ? "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+            : "default-src 'none'; frame-ancestors 'none'");
+        if (!http.Request.Path.StartsWithSegments("/.well-known"))
+        {
+            headers.TryAdd(HeaderNames.CacheControl, "no-store");
+        }
+
+        if (http.Request.IsHttps)
+        {
+            headers.TryAdd(HeaderNames.StrictTransportSecurity, "max-age=31536000; includeSubDomains");
+        }
     }
 
     public static WebApplication UseAbuseProtection(this WebApplication app)

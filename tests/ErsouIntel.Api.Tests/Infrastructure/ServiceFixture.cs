@@ -30,6 +30,9 @@ public class ServiceFixture : IAsyncLifetime
     /// <summary>Settings a derived fixture adds or overrides.</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>The host environment: Testing, or Development where a test needs what the run command starts.</summary>
+    protected virtual string Environment => "Testing";
+
     /// <summary>Services a derived fixture registers in the test host only.</summary>
     protected virtual void ConfigureTestServices(IServiceCollection services)
     {
@@ -39,7 +42,7 @@ public class ServiceFixture : IAsyncLifetime
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync(GetType().Name);
         await PrepareAsync();
-        app = await StartAsync(ConnectionString, Settings, ConfigureTestServices);
+        app = await StartAsync(ConnectionString, Settings, ConfigureTestServices, Environment);
         Http = ClientFor(app);
         await SeedAsync();
     }
@@ -68,9 +71,9 @@ public class ServiceFixture : IAsyncLifetime
     private const string TestOrBearer = "TestOrBearer";
 
     /// <summary>Starts the service exactly as the run command does, on a free loopback port.</summary>
-    public static async Task<WebApplication> StartAsync(string connectionString, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    public static async Task<WebApplication> StartAsync(string connectionString, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string environment = "Testing")
     {
-        var app = await ErsouIntelHost.BuildAsync(["--environment", "Testing"], builder =>
+        var app = await ErsouIntelHost.BuildAsync(["--environment", environment], builder =>
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             var all = new Dictionary<string, string?>

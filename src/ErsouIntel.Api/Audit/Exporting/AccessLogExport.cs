@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ErsouIntel.Api.Audit.Verifying;
 using ErsouIntel.Api.Hosting;
 using Npgsql;
 
@@ -10,8 +11,8 @@ namespace ErsouIntel.Api.Audit.Exporting;
 /// they can check without the service. One JSON object per line: first a header (chain version,
 /// the range, the hash the range starts from), then each entry exactly as stored, with its
 /// <c>previousHash</c> and <c>hash</c>. Anyone can recompute each hash from the canonical form in
-/// docs/security.md; the last line holds the count and the last hash, to compare with a later
-/// export. Entries hold ids, never records' contents; justifications are in it, so the file is
+/// docs/security.md; the last line holds the count, the last hash (to compare with a later export)
+/// and whether the range verified. Entries hold ids, never records' contents; justifications are in it, so the file is
 /// as sensitive as the log itself.
 /// </summary>
 public static class AccessLogExport
@@ -58,6 +59,8 @@ public static class AccessLogExport
         await using var writer = new StreamWriter(file, append: false, new System.Text.UTF8Encoding(false));
         await writer.WriteLineAsync(JsonSerializer.Serialize(new { header = AccessLogChain.Version, from, to = to == long.MaxValue ? (long?)null : to, startsAfterHash = startsAfter, exportedAt = DateTimeOffset.UtcNow }, Json));
 
+        // Checked as it is written: an auditor handed a file of a broken log must be told so.
+        var walk = new AccessLogChainWalk(from, startsAfter);
         long count = 0;
         var last = startsAfter;
         await using (var command = new NpgsqlCommand($"select {AccessLogSchema.Columns} from {AccessLogSchema.Table} l where l.sequence between $1 and $2 order by l.sequence", connection, transaction))
@@ -69,13 +72,24 @@ public static class AccessLogExport
             {
                 var (entry, hash) = AccessLogSchema.Read(reader);
                 await writer.WriteLineAsync(JsonSerializer.Serialize(new { entry, hash }, Json));
+                walk.Add(entry, hash);
                 count++;
                 last = hash;
             }
         }
 
-        await writer.WriteLineAsync(JsonSerializer.Serialize(new { entries = count, lastHash = last }, Json));
-        await output.WriteLineAsync($"audit-export: {count} entries written to {file}; last hash {last}");
+        var verification = walk.Result;
+        await writer.WriteLineAsync(JsonSerializer.Serialize(new { entries = count, lastHash = last, valid = verification.Valid, firstInvalidSequence = verification.FirstInvalidSequence }, Json));
+        if (!verification.Valid)
+        {
+            // The file is still written, whole: it is evidence of what the database holds.
+            await error.WriteLineAsync(
+                $"audit-export: the log does not verify: sequence {verification.FirstInvalidSequence} is missing, or its hashes do not match its contents. " +
+                $"{count} entries were written to {file} as stored; its last line says so too.");
+            return 1;
+        }
+
+        await output.WriteLineAsync($"audit-export: {count} entries written to {file} and verified; last hash {last}");
         return 0;
     }
 }

@@ -15,29 +15,47 @@ public sealed class AccessLogVerifier(NpgsqlDataSource db)
 {
     public async Task<AccessLogVerification> VerifyAsync(CancellationToken cancellation)
     {
-        long checkedEntries = 0;
-        long expected = 1;
-        long? firstInvalid = null;
-        var previous = AccessLogChain.Genesis;
+        var walk = new AccessLogChainWalk();
         await using var command = db.CreateCommand($"select {AccessLogSchema.Columns} from {AccessLogSchema.Table} l order by l.sequence");
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation))
         {
             var (entry, hash) = AccessLogSchema.Read(reader);
-            checkedEntries++;
-            var valid = entry.Sequence == expected
-                && string.Equals(entry.PreviousHash, previous, StringComparison.Ordinal)
-                && string.Equals(AccessLogChain.Hash(entry), hash, StringComparison.Ordinal);
-            if (!valid && firstInvalid is null)
-            {
-                // A gap names the first sequence missing; anything else names the entry itself.
-                firstInvalid = Math.Min(expected, entry.Sequence);
-            }
-
-            expected = entry.Sequence + 1;
-            previous = hash;
+            walk.Add(entry, hash);
         }
 
-        return new AccessLogVerification(firstInvalid is null, checkedEntries, firstInvalid);
+        return walk.Result;
+    }
+}
+
+/// <summary>
+/// The chain's rule, in one place: fed the stored entries in sequence order from <paramref name="from"/> (whose
+/// entry before it has hash <paramref name="startsAfter"/>), it remembers the first sequence that is missing,
+/// whose <c>previous_hash</c> is not the hash before it, or whose hash is not that of its own contents.
+/// <c>verifyAccessLog</c> walks the whole log with it; <c>audit-export</c> walks what it writes.
+/// </summary>
+public sealed class AccessLogChainWalk(long from = 1, string? startsAfter = null)
+{
+    private long expected = from;
+    private string previous = startsAfter ?? AccessLogChain.Genesis;
+    private long checkedEntries;
+    private long? firstInvalid;
+
+    public AccessLogVerification Result => new(firstInvalid is null, checkedEntries, firstInvalid);
+
+    public void Add(StoredEntry entry, string hash)
+    {
+        checkedEntries++;
+        var valid = entry.Sequence == expected
+            && string.Equals(entry.PreviousHash, previous, StringComparison.Ordinal)
+            && string.Equals(AccessLogChain.Hash(entry), hash, StringComparison.Ordinal);
+        if (!valid && firstInvalid is null)
+        {
+            // A gap names the first sequence missing; anything else names the entry itself.
+            firstInvalid = Math.Min(expected, entry.Sequence);
+        }
+
+        expected = entry.Sequence + 1;
+        previous = hash;
     }
 }
