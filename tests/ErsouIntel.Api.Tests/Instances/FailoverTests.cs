@@ -44,8 +44,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
         {
             var environment = SharedSettings(connectionString, keys.FullName);
             // The first applies the schema and seeds the development clients; the second finds them.
-            instances.Add(await ServiceProcess.StartAsync("a", ApiDll(), With(environment, ("Storage__ApplySchemaOnStartup", "true"), ("ConnectionStrings__Postgres", Named(connectionString, "ersou-a"))), Bounded));
-            instances.Add(await ServiceProcess.StartAsync("b", ApiDll(), With(environment, ("Storage__ApplySchemaOnStartup", "false"), ("ConnectionStrings__Postgres", Named(connectionString, "ersou-b"))), Bounded));
+            instances.Add(await ServiceProcess.StartAsync("a", ApiBuild.Dll(), With(environment, ("Storage__ApplySchemaOnStartup", "true"), ("ConnectionStrings__Postgres", Named(connectionString, "ersou-a"))), Bounded));
+            instances.Add(await ServiceProcess.StartAsync("b", ApiBuild.Dll(), With(environment, ("Storage__ApplySchemaOnStartup", "false"), ("ConnectionStrings__Postgres", Named(connectionString, "ersou-b"))), Bounded));
             var (a, b) = (instances[0], instances[1]);
 
             // Tokens from instance a only: b must take them (the same signing and encryption keys).
@@ -188,21 +188,6 @@ public sealed class FailoverTests(ITestOutputHelper output)
             keys.Delete(recursive: true);
             await TestPostgres.DropDatabaseAsync(connectionString);
         }
-    }
-
-    /// <summary>
-    /// The API's build beside this test assembly's configuration: the test project references the
-    /// API project, so building the tests builds it into <c>src/ErsouIntel.Api/bin/&lt;config&gt;/net10.0</c>.
-    /// </summary>
-    private static string ApiDll()
-    {
-        var root = RepositoryRoot.Find() ?? throw new InvalidOperationException("The repository root (ErsouIntel.sln) was not found above " + AppContext.BaseDirectory);
-        var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = framework.Parent?.Name ?? "Debug";
-        var dll = Path.Combine(root, "src", "ErsouIntel.Api", "bin", configuration, framework.Name, "ErsouIntel.Api.dll");
-        return File.Exists(dll) && File.Exists(Path.ChangeExtension(dll, ".runtimeconfig.json"))
-            ? dll
-            : throw new InvalidOperationException($"No build of the service at {dll}: build the test project (dotnet test does).");
     }
 
     /// <summary>
