@@ -39,6 +39,11 @@ public sealed class CaseQueries(NpgsqlDataSource db)
         command.Parameters.AddWithValue("id", id);
         viewer.Bind(command);
         var rows = await ReadAsync(viewer, command, cancellation);
+        foreach (var row in rows)
+        {
+            viewer.Returned(RecordType, row.Id, row.LeadForce);
+        }
+
         return rows.Count == 0 ? null : rows[0];
     }
 
@@ -46,13 +51,21 @@ public sealed class CaseQueries(NpgsqlDataSource db)
     {
         await using var command = db.CreateCommand();
         viewer.Bind(command);
-        return await Keyset.ByTimeAndId("c.opened_at", "c.id", after).PageAsync(
+        var page = await Keyset.ByTimeAndId("c.opened_at", "c.id", after).PageAsync(
             command,
             $"select {CaseRow.Columns} from ersou.li_cases c where {Visibility.SeesCase("c")}",
             first,
-            (page, token) => ReadAsync(viewer, page, token),
+            (query, token) => ReadAsync(viewer, query, token),
             r => Paging.Cursor(r.OpenedAt, r.Id),
             cancellation);
+
+        // The page's cases only: the row read past it says there is a next page, and is not handed out.
+        foreach (var edge in page.Edges)
+        {
+            viewer.Returned(RecordType, edge.Node.Id, edge.Node.LeadForce);
+        }
+
+        return page;
     }
 
     /// <summary>The cases holding each incident asked for that the viewer may see, oldest first.</summary>
@@ -134,9 +147,7 @@ public sealed class CaseQueries(NpgsqlDataSource db)
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation))
         {
-            var row = CaseRow.Read(reader) with { ShownTo = viewer };
-            rows.Add(row);
-            viewer.Returned(RecordType, row.Id, row.LeadForce);
+            rows.Add(CaseRow.Read(reader) with { ShownTo = viewer });
         }
 
         return rows;
