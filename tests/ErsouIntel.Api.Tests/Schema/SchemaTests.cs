@@ -37,9 +37,20 @@ public sealed class SchemaTests(ServiceFixture service) : IClassFixture<ServiceF
         var contract = GraphQLParser.Parser.Parse(File.ReadAllText(Path.Combine(Root, "contract", "schema.graphql")));
         var problems = new List<string>();
 
-        foreach (var definition in contract.Definitions.OfType<GraphQLTypeDefinition>())
+        // Definitions and the contract's later `extend` blocks alike: an extension's names are contract names too.
+        foreach (var definition in contract.Definitions)
         {
-            var name = definition.Name.StringValue;
+            var name = definition switch
+            {
+                GraphQLTypeDefinition d => d.Name.StringValue,
+                GraphQLTypeExtension e => e.Name.StringValue,
+                _ => null,
+            };
+            if (name is null)
+            {
+                continue;
+            }
+
             var served = schema.AllTypes[name];
             if (served is null)
             {
@@ -50,38 +61,59 @@ public sealed class SchemaTests(ServiceFixture service) : IClassFixture<ServiceF
             switch (definition)
             {
                 case GraphQLEnumTypeDefinition e:
-                    var values = ((EnumerationGraphType)served).Values.Select(v => v.Name).ToHashSet();
-                    problems.AddRange(e.Values!.Select(v => v.Name.StringValue).Where(v => !values.Contains(v)).Select(v => $"enum value {name}.{v} is missing"));
+                    EnumValues(name, e.Values, (EnumerationGraphType)served, problems);
+                    break;
+                case GraphQLEnumTypeExtension e:
+                    EnumValues(name, e.Values, (EnumerationGraphType)served, problems);
                     break;
                 case GraphQLObjectTypeDefinition o:
                     Compare(name, o.Fields, (IComplexGraphType)served, problems);
-                    problems.AddRange((o.Interfaces?.Items ?? []).Select(i => i.Name.StringValue)
-                        .Where(i => !((IObjectGraphType)served).ResolvedInterfaces.Any(r => r.Name == i))
-                        .Select(i => $"{name} does not implement {i}"));
+                    Interfaces(name, o.Interfaces, (IObjectGraphType)served, problems);
+                    break;
+                case GraphQLObjectTypeExtension o:
+                    Compare(name, o.Fields, (IComplexGraphType)served, problems);
+                    Interfaces(name, o.Interfaces, (IObjectGraphType)served, problems);
                     break;
                 case GraphQLInterfaceTypeDefinition i:
                     Compare(name, i.Fields, (IComplexGraphType)served, problems);
                     break;
                 case GraphQLInputObjectTypeDefinition input:
-                    var fields = (IInputObjectGraphType)served;
-                    foreach (var field in input.Fields!)
-                    {
-                        var match = fields.GetField(field.Name.StringValue);
-                        if (match is null)
-                        {
-                            problems.Add($"input field {name}.{field.Name.StringValue} is missing");
-                        }
-                        else if (match.ResolvedType!.ToString() != Sdl(field.Type))
-                        {
-                            problems.Add($"input field {name}.{field.Name.StringValue} is {match.ResolvedType} but the contract says {Sdl(field.Type)}");
-                        }
-                    }
-
+                    InputFields(name, input.Fields, (IInputObjectGraphType)served, problems);
+                    break;
+                case GraphQLInputObjectTypeExtension input:
+                    InputFields(name, input.Fields, (IInputObjectGraphType)served, problems);
                     break;
             }
         }
 
         Assert.True(problems.Count == 0, "The served schema departs from contract/schema.graphql:\n" + string.Join("\n", problems));
+    }
+
+    private static void EnumValues(string name, GraphQLEnumValuesDefinition? contract, EnumerationGraphType served, List<string> problems)
+    {
+        var values = served.Values.Select(v => v.Name).ToHashSet();
+        problems.AddRange((contract?.Items ?? []).Select(v => v.Name.StringValue).Where(v => !values.Contains(v)).Select(v => $"enum value {name}.{v} is missing"));
+    }
+
+    private static void Interfaces(string name, GraphQLImplementsInterfaces? contract, IObjectGraphType served, List<string> problems) =>
+        problems.AddRange((contract?.Items ?? []).Select(i => i.Name.StringValue)
+            .Where(i => !served.ResolvedInterfaces.Any(r => r.Name == i))
+            .Select(i => $"{name} does not implement {i}"));
+
+    private static void InputFields(string name, GraphQLInputFieldsDefinition? contract, IInputObjectGraphType served, List<string> problems)
+    {
+        foreach (var field in contract?.Items ?? [])
+        {
+            var match = served.GetField(field.Name.StringValue);
+            if (match is null)
+            {
+                problems.Add($"input field {name}.{field.Name.StringValue} is missing");
+            }
+            else if (match.ResolvedType!.ToString() != Sdl(field.Type))
+            {
+                problems.Add($"input field {name}.{field.Name.StringValue} is {match.ResolvedType} but the contract says {Sdl(field.Type)}");
+            }
+        }
     }
 
     private static void Compare(string typeName, GraphQLFieldsDefinition? fields, IComplexGraphType served, List<string> problems)
