@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using ErsouIntel.Api.Tests.Audit;
 using ErsouIntel.Api.Tests.Infrastructure;
-using static ErsouIntel.Api.Tests.Audit.AccessLogSteps;
 using ErsouIntel.Domain;
+using static ErsouIntel.Api.Tests.Audit.AccessLogSteps;
 using static ErsouIntel.Api.Tests.Visibility.RegionWithWithheldRecords;
 
 namespace ErsouIntel.Api.Tests.Visibility;
