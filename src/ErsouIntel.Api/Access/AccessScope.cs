@@ -1,3 +1,4 @@
+using ErsouIntel.Api.Audit;
 using ErsouIntel.Api.Identity;
 using ErsouIntel.Domain;
 
@@ -17,6 +18,7 @@ public sealed class AccessScope(Caller caller, Force force, Purpose purpose, str
     public const int MaxJustification = 500;
 
     private readonly HashSet<AccessedRecord> records = [];
+    private readonly HashSet<LoggedRecord> refused = [];
 
     public Caller Caller { get; } = caller;
 
@@ -30,12 +32,24 @@ public sealed class AccessScope(Caller caller, Force force, Purpose purpose, str
 
     public IReadOnlyCollection<AccessedRecord> Records => records;
 
+    /// <summary>The records asked for by id and not given: withheld from this caller, or not there at all.</summary>
+    public IReadOnlyCollection<LoggedRecord> RefusedRecords => refused;
+
     /// <summary>Notes that a record was handed out in this scope.</summary>
     public void Returned(string type, Guid id, Force? recordForce)
     {
         lock (records)
         {
             records.Add(new AccessedRecord(type, id, recordForce));
+        }
+    }
+
+    /// <summary>Notes a record asked for by id that this scope did not give, named with its owning force when it exists.</summary>
+    public void Refused(LoggedRecord record)
+    {
+        lock (refused)
+        {
+            refused.Add(record);
         }
     }
 }

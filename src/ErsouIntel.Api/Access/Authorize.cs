@@ -1,15 +1,29 @@
+using ErsouIntel.Api.Audit;
 using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Api.Identity;
 using ErsouIntel.Domain;
+using ErsouIntel.Domain.Common;
 using GraphQL;
 
 namespace ErsouIntel.Api.Access;
 
-/// <summary>The checks at the top of every resolver. The force always comes from the token.</summary>
+/// <summary>
+/// The checks at the top of every resolver. The force always comes from the token. A signed-in
+/// caller refused here leaves a REFUSED entry in the access log; a caller without a valid token
+/// never gets this far (the endpoint answers 401 and counts it).
+/// </summary>
 public static class Authorize
 {
-    public static Caller SignedIn(IResolveFieldContext context) =>
-        Caller.From(context.User) ?? throw new ExecutionError("Sign in to use this field.") { Code = ErrorCodes.Unauthenticated };
+    public static Caller SignedIn(IResolveFieldContext context)
+    {
+        if (Caller.From(context.User) is { } caller)
+        {
+            return caller;
+        }
+
+        Telemetry.ErsouMetrics.UnauthenticatedRequest("no_subject");
+        throw new ExecutionError("Sign in to use this field.") { Code = ErrorCodes.Unauthenticated };
+    }
 
     /// <summary>A force system: the <c>intel:write</c> scope, bound to one force.</summary>
     public static (Caller Caller, Force Force) ForceSystem(IResolveFieldContext context)
@@ -17,19 +31,22 @@ public static class Authorize
         var caller = SignedIn(context);
         if (!caller.HasScope(Roles.WriteScope) || caller.Force is not { } force)
         {
-            throw Forbidden();
+            throw Refuse(context, caller);
         }
 
         return (caller, force);
     }
 
-    /// <summary>An investigator of a force, with the <c>intel:read</c> scope.</summary>
-    public static (Caller Caller, Force Force) Investigator(IResolveFieldContext context)
+    /// <summary>
+    /// An investigator of a force, with the <c>intel:read</c> scope. <paramref name="purpose"/> and
+    /// <paramref name="justification"/> are what the caller gave <c>access</c>, for the log when refused.
+    /// </summary>
+    public static (Caller Caller, Force Force) Investigator(IResolveFieldContext context, Purpose? purpose = null, string? justification = null)
     {
         var caller = SignedIn(context);
         if (!caller.IsInRole(Roles.Investigator) || !caller.HasScope(Roles.ReadScope) || caller.Force is not { } force)
         {
-            throw Forbidden();
+            throw Refuse(context, caller, purpose, justification);
         }
 
         return (caller, force);
@@ -44,11 +61,29 @@ public static class Authorize
         var caller = SignedIn(context);
         if (!caller.IsInRole(Roles.Auditor) || !caller.HasScope(Roles.AuditScope))
         {
-            throw Forbidden();
+            throw Refuse(context, caller);
         }
 
         return (caller, caller.Force);
     }
 
     public static ExecutionError Forbidden() => new("You do not have the right to use this field.") { Code = ErrorCodes.Forbidden };
+
+    /// <summary>
+    /// Notes a refused attempt for the access log. A justification is kept as given, trimmed, with its
+    /// control characters made visible and cut to the longest a justification may be, so that showing
+    /// the log never replays what the caller typed.
+    /// </summary>
+    public static void NoteRefusal(IResolveFieldContext context, Caller caller, Purpose? purpose = null, string? justification = null, IReadOnlyList<LoggedRecord>? records = null) =>
+        context.RequestServices!.GetRequiredService<RequestAudit>().Refused(
+            caller,
+            purpose,
+            justification is null ? null : TypedText.MadeSafe(justification.Trim(), AccessScope.MaxJustification),
+            records);
+
+    private static ExecutionError Refuse(IResolveFieldContext context, Caller caller, Purpose? purpose = null, string? justification = null)
+    {
+        NoteRefusal(context, caller, purpose, justification);
+        return Forbidden();
+    }
 }

@@ -1,5 +1,6 @@
 using ErsouIntel.Api.Audit;
 using ErsouIntel.Api.GraphQL;
+using ErsouIntel.Domain.Common;
 using GraphQL;
 using GraphQL.Types;
 
@@ -8,27 +9,37 @@ namespace ErsouIntel.Api.Access;
 /// <summary>
 /// <c>access(purpose, justification)</c>: the one way into intelligence. The scope opened here is the
 /// viewer of every read below it, and what they return is logged with this purpose and justification.
+/// A scope refused (not an investigator, no usable justification) is logged as REFUSED with the text given.
 /// </summary>
 public static class OpenAccessScopeField
 {
     public static void AddTo(ObjectGraphType query) =>
         query.Field<NonNullGraphType<AccessScopeGraphType>>("access")
-            .Description("Opens an access scope: every read of intelligence names its purpose and a justification of 10 to 500 characters.")
+            .Description("Opens an access scope: every read of intelligence names its purpose and a justification of 10 to 500 characters of printable text.")
             .Argument<NonNullGraphType<EnumerationGraphType<Purpose>>>("purpose")
             .Argument<NonNullGraphType<StringGraphType>>("justification")
             .Resolve(ctx =>
             {
-                var (caller, force) = Authorize.Investigator(ctx);
-                var justification = ctx.GetArgument<string>("justification").Trim();
+                var purpose = ctx.GetArgument<Purpose>("purpose");
+                var given = ctx.GetArgument<string>("justification");
+                var (caller, force) = Authorize.Investigator(ctx, purpose, given);
+                var justification = given.Trim();
                 if (justification.Length is < AccessScope.MinJustification or > AccessScope.MaxJustification)
                 {
+                    Authorize.NoteRefusal(ctx, caller, purpose, justification);
                     throw new ExecutionError($"A justification of {AccessScope.MinJustification} to {AccessScope.MaxJustification} characters is required.")
                     {
                         Code = ErrorCodes.JustificationRequired,
                     };
                 }
 
-                var scope = new AccessScope(caller, force, ctx.GetArgument<Purpose>("purpose"), justification);
+                if (TypedText.Problem(justification, "justification") is { } problem)
+                {
+                    Authorize.NoteRefusal(ctx, caller, purpose, justification);
+                    throw new ExecutionError(problem) { Code = ErrorCodes.BadUserInput };
+                }
+
+                var scope = new AccessScope(caller, force, purpose, justification);
                 ctx.RequestServices!.GetRequiredService<RequestAudit>().Opened(scope);
                 return scope;
             });

@@ -3,6 +3,8 @@ namespace ErsouIntel.Api.Access;
 /// <summary>The roles and scopes of the contract's callers.</summary>
 public static class Roles
 {
+    /// <summary>A force's system pushing incidents: the role of every caller holding <see cref="WriteScope"/> for a force.</summary>
+    public const string ForceSystem = "force-system";
     public const string Investigator = "investigator";
     public const string Auditor = "auditor";
     public const string Admin = "admin";

@@ -108,6 +108,7 @@ public static class AccessLogChain
         AccessKind.Disclosure => "DISCLOSURE",
         AccessKind.Combination => "COMBINATION",
         AccessKind.Erasure => "ERASURE",
+        AccessKind.Refused => "REFUSED",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

@@ -105,6 +105,7 @@ public sealed partial class GraphQLHttpEndpoint(
         if (http.User.Identity?.IsAuthenticated != true && (presentedToken || !OnlyIntrospects(document)))
         {
             response.Headers.WWWAuthenticate = presentedToken ? "Bearer error=\"invalid_token\"" : "Bearer";
+            Telemetry.ErsouMetrics.UnauthenticatedRequest(presentedToken ? "invalid_token" : "no_token");
             await WriteErrorAsync(http, mediaType, StatusCodes.Status401Unauthorized, "Sign in: send a valid access token as 'Authorization: Bearer ...'.", ErrorCodes.Unauthenticated);
             return;
         }

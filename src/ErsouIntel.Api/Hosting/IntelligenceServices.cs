@@ -1,3 +1,4 @@
+using ErsouIntel.Api.Access;
 using ErsouIntel.Api.Cases.Reading;
 using ErsouIntel.Api.Cases.Timeline;
 using ErsouIntel.Api.Cases.Working;
@@ -28,6 +29,7 @@ public static class IntelligenceServices
         services.AddSingleton<PhoneNumberProfiles>();
         services.AddSingleton<MatchQueries>();
         services.AddSingleton<CaseQueries>();
+        services.AddSingleton<RecordOwners>();
         services.AddSingleton<Storage.ForceStreams>();
         services.AddSingleton<CaseWork>();
         services.AddSingleton<CaseTimeline>();

@@ -41,6 +41,13 @@ public sealed record Caller(string Subject, Force? Force, IReadOnlyList<string> 
         // Scopes arrive as one space-separated claim or as one claim each.
         var scopes = principal.FindAll(ScopeClaim).Concat(principal.FindAll(GrantedScopeClaim))
             .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.Ordinal).ToList();
+        // A force system's token carries a force and the write scope but no role claim; it is named
+        // by its role like every other caller, so that the access log says what kind of caller it was.
+        if (force is not null && scopes.Contains(Access.Roles.WriteScope, StringComparer.Ordinal) && !roles.Contains(Access.Roles.ForceSystem, StringComparer.Ordinal))
+        {
+            roles.Add(Access.Roles.ForceSystem);
+        }
+
         return new Caller(subject, force, roles, scopes, principal.FindFirstValue(ClientClaim));
     }
 }

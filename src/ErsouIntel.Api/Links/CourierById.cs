@@ -1,5 +1,4 @@
 using ErsouIntel.Api.Access;
-using GraphQL;
 using GraphQL.Types;
 
 namespace ErsouIntel.Api.Links;
@@ -10,7 +9,7 @@ public static class CourierByIdField
     public static void AddTo(ObjectGraphType<AccessScope> scope) =>
         scope.Field<CourierGraphType>("courier")
             .Argument<NonNullGraphType<IdGraphType>>("id")
-            .ResolveAsync(async ctx => Guid.TryParse(ctx.GetArgument<string>("id"), out var id)
-                ? await ctx.RequestServices!.GetRequiredService<EntityQueries>().ByIdAsync(Viewer.For(ctx.Source), id, EntityView.Courier, ctx.CancellationToken)
-                : null);
+            .ResolveAsync(async ctx => await FetchById.ResolveAsync(ctx, RecordOwners.Courier,
+                (viewer, id, cancellation) => ctx.RequestServices!.GetRequiredService<EntityQueries>().ByIdAsync(viewer, id, EntityView.Courier, cancellation),
+                _ => null));
 }

@@ -1,5 +1,4 @@
 using ErsouIntel.Api.Access;
-using GraphQL;
 using GraphQL.Types;
 
 namespace ErsouIntel.Api.Links;
@@ -10,7 +9,7 @@ public static class SuspectByIdField
     public static void AddTo(ObjectGraphType<AccessScope> scope) =>
         scope.Field<SuspectGraphType>("suspect")
             .Argument<NonNullGraphType<IdGraphType>>("id")
-            .ResolveAsync(async ctx => Guid.TryParse(ctx.GetArgument<string>("id"), out var id)
-                ? await ctx.RequestServices!.GetRequiredService<EntityQueries>().ByIdAsync(Viewer.For(ctx.Source), id, EntityView.Suspect, ctx.CancellationToken)
-                : null);
+            .ResolveAsync(async ctx => await FetchById.ResolveAsync(ctx, RecordOwners.Suspect,
+                (viewer, id, cancellation) => ctx.RequestServices!.GetRequiredService<EntityQueries>().ByIdAsync(viewer, id, EntityView.Suspect, cancellation),
+                _ => null));
 }

@@ -23,6 +23,10 @@ public static class ErsouMetrics
     private static readonly Counter<long> Refusals = Meter.CreateCounter<long>(
         "ersou.rate_limit.refusals", unit: "{request}", description: "Requests refused with 429 by a rate limit, by policy.");
 
+    private static readonly Counter<long> Unauthenticated = Meter.CreateCounter<long>(
+        "ersou.requests.unauthenticated", unit: "{request}",
+        description: "GraphQL requests refused for want of a valid token (no_token, invalid_token, no_subject): counted here, not in the access log, which names only known callers.");
+
     private static long deadLetters;
 
     private static IReadOnlyDictionary<string, long> projectionLag = new Dictionary<string, long>();
@@ -46,6 +50,9 @@ public static class ErsouMetrics
 
     public static void AccessLogEntryWritten(string kind) =>
         LogEntries.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    public static void UnauthenticatedRequest(string reason) =>
+        Unauthenticated.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public static void RateLimitRefused(string policy) =>
         Refusals.Add(1, new KeyValuePair<string, object?>("policy", policy));

@@ -76,6 +76,11 @@ public sealed record Case(
             errors.Add(UserError.At(UserErrorCodes.TooLong, $"operationName is longer than {MaxTitle} characters.", "operationName"));
         }
 
+        if (operation is not null && TypedText.Check(operation, "operationName") is { } typed)
+        {
+            errors.Add(typed);
+        }
+
         return errors.Count > 0
             ? ([], errors)
             : ([new CaseOpened(command.CaseId, reference!, title!, operation, force, command.Actor.Subject, command.Now)], errors);
@@ -125,6 +130,11 @@ public sealed record Case(
 
         var errors = new List<UserError>();
         var text = Required(command.Text, MaxNote, "text", errors);
+        if (text is not null && TypedText.Check(text, "text", lineFeedsAllowed: true) is { } typed)
+        {
+            errors.Add(typed);
+        }
+
         return errors.Count > 0
             ? ([], errors)
             : ([new CaseNoteAdded(state!.Id, command.NoteId, text!, command.Actor.Subject, command.Actor.Force, command.Now)], errors);

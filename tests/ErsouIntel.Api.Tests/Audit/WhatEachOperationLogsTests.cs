@@ -117,13 +117,16 @@ public sealed class WhatEachOperationLogsTests(ServiceFixture service) : IClassF
     }
 
     [Fact]
-    public async Task A_consultation_that_found_nothing_is_still_logged()
+    public async Task A_consultation_that_found_nothing_is_still_logged_and_the_id_asked_for_is_named_as_refused()
     {
-        var entries = await service.LoggedWhileAsync(() => region.ReadsAsync(Investigator(Force.Norfolk), ContractOperations.Incident, new { id = Guid.NewGuid().ToString() }));
+        var id = Guid.NewGuid().ToString();
 
-        var consultation = Assert.Single(entries);
-        Assert.Equal("CONSULTATION", consultation.Kind);
-        Assert.Empty(consultation.Records);
+        var entries = await service.LoggedWhileAsync(() => region.ReadsAsync(Investigator(Force.Norfolk), ContractOperations.Incident, new { id }));
+
+        Assert.Equal(2, entries.Count);
+        Assert.Empty(OneOf(entries, "CONSULTATION").Records);
+        // No such record: named without a force, in the same entry a withheld record would have.
+        Assert.Equal([new NamedRecord("Incident", id, null)], OneOf(entries, "REFUSED").Records);
     }
 
     [Fact]

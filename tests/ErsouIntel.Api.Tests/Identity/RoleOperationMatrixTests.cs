@@ -1,3 +1,4 @@
+using ErsouIntel.Api.Tests.Audit;
 using ErsouIntel.Api.Tests.Infrastructure;
 
 namespace ErsouIntel.Api.Tests.Identity;
@@ -5,7 +6,8 @@ namespace ErsouIntel.Api.Tests.Identity;
 /// <summary>
 /// Every role against every contract operation, with tokens from the real endpoints: force
 /// systems write and nothing else; investigators read and work cases; auditors read the access
-/// log and no intelligence; admins neither; without a token, nothing but 401.
+/// log and no intelligence; admins neither; without a token, nothing but 401. Every refusal of a
+/// signed-in caller leaves one REFUSED entry naming them; a request without a token leaves none.
 /// </summary>
 public sealed class RoleOperationMatrixTests(RegionWithSignIn region) : IClassFixture<RegionWithSignIn>
 {
@@ -57,25 +59,47 @@ public sealed class RoleOperationMatrixTests(RegionWithSignIn region) : IClassFi
     public async Task A_role_may_use_an_operation_only_as_the_contract_says(string operation, Role role)
     {
         var token = await TokenAsync(role);
+        GraphQLAnswer answer = null!;
 
-        var answer = await region.PostWithTokenAsync(token, ContractOperations.Text(operation), Variables(operation));
+        var entries = await region.LoggedWhileAsync(async () => answer = await region.PostWithTokenAsync(token, ContractOperations.Text(operation), Variables(operation)));
 
         if (role == Role.Anonymous)
         {
             Assert.Equal(401, answer.Status);
             Assert.Equal("UNAUTHENTICATED", answer.FirstErrorCode);
+            Assert.True(entries.Count == 0, $"A request without a token was logged: {string.Join("\n", entries)}");
         }
         else if (AllowedRoles[operation].Contains(role))
         {
             Assert.True(answer.Status == 200 && answer.Errors is null, $"{role} was refused {operation}: {answer}");
+            Assert.DoesNotContain(entries, e => e.Kind == "REFUSED" && e.Records.Count == 0);
         }
         else
         {
             Assert.Equal(200, answer.Status);
             Assert.Equal("FORBIDDEN", answer.FirstErrorCode);
             Assert.True(answer.Data is null || answer.Data.AsObject().All(field => field.Value is null), $"{role} got data from {operation}: {answer}");
+            var refused = entries.Where(e => e.Kind == "REFUSED").ToList();
+            Assert.True(refused.Count == 1, $"{role} refused {operation} left {refused.Count} REFUSED entries: {string.Join("\n", entries)}");
+            Assert.Equal((Subjects[role], operation, RolesLogged[role]), (refused[0].Subject, refused[0].Operation, string.Join(',', refused[0].Roles)));
         }
     }
+
+    private static readonly Dictionary<Role, string> Subjects = new()
+    {
+        [Role.ForceSystem] = "herts-system",
+        [Role.Investigator] = "herts.investigator",
+        [Role.Auditor] = "region.auditor",
+        [Role.Admin] = "the.admin",
+    };
+
+    private static readonly Dictionary<Role, string> RolesLogged = new()
+    {
+        [Role.ForceSystem] = "force-system",
+        [Role.Investigator] = "investigator",
+        [Role.Auditor] = "auditor",
+        [Role.Admin] = "admin",
+    };
 
     private async Task<string?> TokenAsync(Role role) => role switch
     {

@@ -69,6 +69,9 @@ public sealed class TelemetryTests(TelemetryFixture service) : IClassFixture<Tel
             new { phone = Number, hops = 2, purpose = "INVESTIGATION", why = Justification });
         Assert.True(answer.Status == 200 && answer.Errors is null, answer.ToString());
 
+        // Without a token nobody can be named in the access log: the attempt is counted instead.
+        Assert.Equal(401, (await service.PostAsAsync(null, "{ me { subject } }")).Status);
+
         // Past the limit of 12 requests a window for one caller: at least one 429.
         var statuses = new List<int>();
         for (var i = 0; i < 14; i++)
@@ -94,6 +97,7 @@ public sealed class TelemetryTests(TelemetryFixture service) : IClassFixture<Tel
         }
 
         Assert.True(Sum(service.Metrics, "ersou.rate_limit.refusals") >= 1);
+        Assert.True(Sum(service.Metrics, "ersou.requests.unauthenticated", ("reason", "no_token")) >= 1);
         // The meter is the process's: test classes running beside this one add to the same counters, so at least.
         Assert.True(Sum(service.Metrics, "ersou.incidents.ingested", ("outcome", "CREATED")) >= 2);
         Assert.True(Sum(service.Metrics, "ersou.incidents.ingested", ("outcome", "REFUSED")) >= 1);

@@ -1,13 +1,16 @@
 using System.Text.Json.Nodes;
+using ErsouIntel.Api.Tests.Audit;
 using ErsouIntel.Api.Tests.Infrastructure;
 using ErsouIntel.Domain;
+using static ErsouIntel.Api.Tests.Audit.AccessLogSteps;
 using static ErsouIntel.Api.Tests.Visibility.RegionWithWithheldRecords;
 
 namespace ErsouIntel.Api.Tests.Visibility;
 
 /// <summary>
 /// Only investigators read intelligence, and only for a stated reason. Force systems see what
-/// they wrote, and nothing of other forces through it.
+/// they wrote, and nothing of other forces through it. Each refusal of a signed-in caller is in the
+/// access log as REFUSED.
 /// </summary>
 public sealed class CallersWithoutAccessTests(RegionWithWithheldRecords seeded) : IClassFixture<RegionWithWithheldRecords>
 {
@@ -62,11 +65,22 @@ public sealed class CallersWithoutAccessTests(RegionWithWithheldRecords seeded) 
         var incidentId = seeded.IdOf(Seeded(Force.Hertfordshire, "P"));
         var variables = new { id = incidentId, incidentId, caseId = Guid.NewGuid().ToString(), phone = Phone, reference = $"NO-{role}-{operation}", title = "Not allowed", username = "someone", purpose = "INVESTIGATION", why = Region.Why };
 
-        var answer = await region.Service.PostAsAsync(caller, ContractOperations.Text(operation), variables);
+        GraphQLAnswer answer = null!;
+
+        var entries = await seeded.LoggedWhileAsync(async () => answer = await region.Service.PostAsAsync(caller, ContractOperations.Text(operation), variables));
 
         Assert.True(answer.FirstErrorCode == code, $"A caller ({role}) running {operation} was not refused with {code}: {answer}");
         Assert.True(answer.Data is not JsonObject data || data.All(field => field.Value is null), $"A caller ({role}) running {operation} was given data: {answer}");
         Assert.DoesNotContain(PhoneE164, answer.Text, StringComparison.Ordinal);
+        if (caller is null)
+        {
+            Assert.Empty(entries);
+            return;
+        }
+
+        var refused = Assert.Single(entries);
+        Assert.True(refused.Kind == "REFUSED" && refused.Subject == caller.Subject && refused.Operation == operation, $"A caller ({role}) refused {operation} was not logged as REFUSED: {refused}");
+        HoldsNoneOf(entries, PhoneE164, $"NO-{role}-{operation}", "Not allowed");
     }
 
     [Theory]
@@ -77,7 +91,9 @@ public sealed class CallersWithoutAccessTests(RegionWithWithheldRecords seeded) 
     [InlineData(501, false)]
     public async Task An_access_scope_needs_a_justification_of_10_to_500_characters(int length, bool accepted)
     {
-        var answer = await region.AsksAsync(TestCaller.Investigator(Force.Hertfordshire), ContractOperations.Incident, new { id = seeded.IdOf(Seeded(Force.Hertfordshire, "P")), why = new string('j', length) });
+        GraphQLAnswer answer = null!;
+        var entries = await seeded.LoggedWhileAsync(async () =>
+            answer = await region.AsksAsync(TestCaller.Investigator(Force.Hertfordshire), ContractOperations.Incident, new { id = seeded.IdOf(Seeded(Force.Hertfordshire, "P")), why = new string('j', length) }));
 
         if (accepted)
         {
@@ -87,6 +103,8 @@ public sealed class CallersWithoutAccessTests(RegionWithWithheldRecords seeded) 
 
         Assert.True(answer.FirstErrorCode == "JUSTIFICATION_REQUIRED", $"A justification of {length} characters was not refused with JUSTIFICATION_REQUIRED: {answer}");
         Assert.True(answer.Data?["access"] is null, $"A justification of {length} characters still gave data: {answer}");
+        Assert.True(entries.Count == 1 && entries[0].Kind == "REFUSED" && entries[0].Justification == new string('j', Math.Min(length, 500)),
+            $"A justification of {length} characters refused was not logged as REFUSED with the text cut to 500: {string.Join("\n", entries)}");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ErsouIntel.Api.Tests.Audit;
 using ErsouIntel.Api.Tests.Infrastructure;
 using ErsouIntel.Domain;
 
@@ -101,5 +102,31 @@ public static class Read
         Assert.True(
             unknown.Status == withheld.Status && JsonNode.DeepEquals(unknown.Body, withheld.Body),
             $"{who} could tell a withheld record from an id that does not exist.\n  unknown id: {unknown}\n  withheld:   {withheld}");
+    }
+}
+
+/// <summary>What the access log must show for a fetch by id.</summary>
+public static class Logs
+{
+    /// <summary>
+    /// A record withheld writes the same entries as an id that names nothing, in number and kind; each
+    /// names the id asked for in its REFUSED entry, the withheld one with its owning force.
+    /// </summary>
+    public static void RefusedAlike(IReadOnlyList<LogRow> unknown, IReadOnlyList<LogRow> withheld, NamedRecord withheldRecord, NamedRecord unknownRecord, string who)
+    {
+        Assert.True(
+            unknown.Select(e => e.Kind).SequenceEqual(withheld.Select(e => e.Kind)),
+            $"{who}: the log could tell a withheld record from an unknown id.\n  unknown id: {string.Join("\n", unknown)}\n  withheld:   {string.Join("\n", withheld)}");
+        Assert.Equal([withheldRecord], AccessLogSteps.OneOf(withheld, "REFUSED").Records);
+        Assert.Equal([unknownRecord], AccessLogSteps.OneOf(unknown, "REFUSED").Records);
+        Assert.DoesNotContain(withheld.Where(e => e.Kind != "REFUSED").SelectMany(e => e.Records), r => r.Id == withheldRecord.Id);
+    }
+
+    /// <summary>A record given is named in the CONSULTATION (own force) or DISCLOSURE (another force's), and nothing is refused.</summary>
+    public static void NamesWhatWasGiven(IReadOnlyList<LogRow> entries, NamedRecord record, Force caller, string who)
+    {
+        var kind = record.Force == caller.TenantId() ? "CONSULTATION" : "DISCLOSURE";
+        Assert.True(AccessLogSteps.OneOf(entries, kind).Records.Contains(record), $"{who}: the {kind} does not name {record}: {string.Join("\n", entries)}");
+        Assert.DoesNotContain(entries, e => e.Kind == "REFUSED");
     }
 }

@@ -1,14 +1,17 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using ErsouIntel.Api.Tests.Audit;
 using ErsouIntel.Api.Tests.Infrastructure;
 using ErsouIntel.Domain;
+using static ErsouIntel.Api.Tests.Audit.AccessLogSteps;
 using static ErsouIntel.Api.Tests.Visibility.RegionWithWithheldRecords;
 
 namespace ErsouIntel.Api.Tests.Visibility;
 
 /// <summary>
 /// "Who sees what", read by investigators of Hertfordshire, Essex and Cambridgeshire through
-/// every question the contract lets them ask. Nothing here writes, so the rows share one region.
+/// every question the contract lets them ask. Nothing here writes but the access log, so the rows
+/// share one region; a fetch by id is also checked in the log (given, or REFUSED as an unknown id is).
 /// </summary>
 public sealed class WhoSeesWhatTests(RegionWithWithheldRecords seeded) : IClassFixture<RegionWithWithheldRecords>
 {
@@ -22,14 +25,20 @@ public sealed class WhoSeesWhatTests(RegionWithWithheldRecords seeded) : IClassF
         var investigator = TestCaller.Investigator(caller);
         var who = $"A {caller} investigator asking for {record.Reference}";
 
-        var answer = await region.AsksAsync(investigator, ContractOperations.Incident, new { id = seeded.IdOf(record) });
+        GraphQLAnswer answer = null!;
+        var entries = await seeded.LoggedWhileAsync(async () => answer = await region.AsksAsync(investigator, ContractOperations.Incident, new { id = seeded.IdOf(record) }));
 
         if (!record.IsVisibleTo(caller))
         {
-            var unknown = await region.AsksAsync(investigator, ContractOperations.Incident, new { id = Guid.NewGuid().ToString() });
+            GraphQLAnswer unknown = null!;
+            var unknownId = Guid.NewGuid().ToString();
+            var unknownEntries = await seeded.LoggedWhileAsync(async () => unknown = await region.AsksAsync(investigator, ContractOperations.Incident, new { id = unknownId }));
             Read.AnswersAlike(unknown, answer, who);
+            Logs.RefusedAlike(unknownEntries, entries, new NamedRecord("Incident", seeded.IdOf(record), owner.TenantId()), new NamedRecord("Incident", unknownId, null), who);
             return;
         }
+
+        Logs.NamesWhatWasGiven(entries, new NamedRecord("Incident", seeded.IdOf(record), owner.TenantId()), caller, who);
 
         Assert.True(answer.Errors is null && answer.Data?["access"]?["incident"] is not null, $"{who} did not get it in full: {answer}");
         var incident = answer.Data!["access"]!["incident"]!;
@@ -41,6 +50,29 @@ public sealed class WhoSeesWhatTests(RegionWithWithheldRecords seeded) : IClassF
         Assert.Equal(handling == "C", incident["grading"]!["conditions"] is not null);
         Assert.Equal([PhoneE164], Read.Texts(incident["phoneNumbers"], "e164"));
         Assert.Equal(Read.Sorted(record.Couriers.Select(c => seeded.CourierIdOf(c.Person))), Read.Texts(incident["couriers"], "id"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix.CallerRecordForceAndHandling), MemberType = typeof(Matrix))]
+    public async Task The_owning_forces_auditor_sees_who_asked_for_a_record_they_were_not_given(Force caller, Force owner, string handling)
+    {
+        var record = Seeded(owner, handling);
+        if (record.IsVisibleTo(caller))
+        {
+            return;
+        }
+
+        var investigator = TestCaller.Investigator(caller, $"{caller.TenantId().ToLowerInvariant()}-prober-{Guid.NewGuid():N}");
+        var id = seeded.IdOf(record);
+        await region.AsksAsync(investigator, ContractOperations.Incident, new { id });
+
+        var (ownersView, _) = await seeded.PageAsync(ForceAuditor(owner), new { recordId = id, subject = investigator.Subject });
+        var (bystandersView, _) = await seeded.PageAsync(ForceAuditor(Force.Norfolk), new { recordId = id, subject = investigator.Subject });
+
+        var probe = Assert.Single(ownersView);
+        Assert.Equal(("REFUSED", caller.TenantId()), (Text(probe, "kind"), Text(probe, "force")));
+        Assert.Contains(probe["records"]!.AsArray(), r => Text(r!, "id") == id && Text(r!, "type") == "Incident" && Text(r!, "force") == owner.TenantId());
+        Assert.True(bystandersView.Count == 0, $"A Norfolk auditor saw a probe of a {owner} record by a {caller} investigator.");
     }
 
     [Theory]
@@ -152,13 +184,23 @@ public sealed class WhoSeesWhatTests(RegionWithWithheldRecords seeded) : IClassF
         var investigator = TestCaller.Investigator(caller);
         var who = $"A {caller} investigator asking for courier {person}";
 
-        var answer = await region.AsksForCourierAsync(investigator, seeded.CourierIdOf(person));
+        GraphQLAnswer answer = null!;
+        var entries = await seeded.LoggedWhileAsync(async () => answer = await region.AsksForCourierAsync(investigator, seeded.CourierIdOf(person)));
 
         if (!Reported.Any(i => i.Carries(person) && i.IsVisibleTo(caller)))
         {
-            Read.AnswersAlike(await region.AsksForCourierAsync(investigator, Guid.NewGuid().ToString()), answer, who);
+            GraphQLAnswer unknown = null!;
+            var unknownId = Guid.NewGuid().ToString();
+            var unknownEntries = await seeded.LoggedWhileAsync(async () => unknown = await region.AsksForCourierAsync(investigator, unknownId));
+            Read.AnswersAlike(unknown, answer, who);
+            // A courier belongs to the forces whose records carry them: here only the force of the C record that names them.
+            var owner = Reported.Single(i => i.Carries(person)).Force.TenantId();
+            Logs.RefusedAlike(unknownEntries, entries, new NamedRecord("Courier", seeded.CourierIdOf(person), owner), new NamedRecord("Courier", unknownId, null), who);
             return;
         }
+
+        Assert.Contains(new NamedRecord("Courier", seeded.CourierIdOf(person), null), OneOf(entries, "CONSULTATION").Records);
+        Assert.DoesNotContain(entries, e => e.Kind == "REFUSED");
 
         Assert.True(answer.Errors is null, answer.ToString());
         ShowsOnlyVisibleSightings(caller, person, answer.Data!["access"]!["courier"], "courier(id:)");

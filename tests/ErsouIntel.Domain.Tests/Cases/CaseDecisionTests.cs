@@ -253,6 +253,31 @@ public sealed class CaseDecisionTests
         AssertRefused(Case.Decide(ACase.Open(), new AddCaseNote(Guid.NewGuid(), new string('n', 10_001), null, ACase.EssexInvestigator, Now)), UserErrorCodes.TooLong, "text");
     }
 
+    [Theory]
+    [InlineData("Spoke to the victim \u001b[2J")]
+    [InlineData("Spoke to the victim\r\nand her daughter")]
+    [InlineData("Tab\tseparated")]
+    public void Given_an_open_case_When_a_note_holds_a_control_character_other_than_a_line_feed_Then_it_is_bad_user_input(string text)
+    {
+        AssertRefused(Case.Decide(ACase.Open(), new AddCaseNote(Guid.NewGuid(), text, null, ACase.EssexInvestigator, Now)), UserErrorCodes.BadUserInput, "text");
+    }
+
+    [Fact]
+    public void Given_an_open_case_When_a_note_is_written_in_paragraphs_Then_its_line_feeds_are_kept()
+    {
+        var added = Accepted(Case.Decide(ACase.Open(), new AddCaseNote(Guid.NewGuid(), "Spoke to the victim.\n\nHer daughter saw the car.", null, ACase.EssexInvestigator, Now)));
+
+        Assert.Equal("Spoke to the victim.\n\nHer daughter saw the car.", Assert.IsType<CaseNoteAdded>(added).Text);
+    }
+
+    [Theory]
+    [InlineData("Operation \u001b[31mMagpie")]
+    [InlineData("Operation\nMagpie")]
+    public void Given_an_investigator_When_they_open_a_case_whose_operation_name_holds_a_control_character_Then_it_is_bad_user_input(string operationName)
+    {
+        AssertRefused(Case.Decide(new OpenCase(ACase.Id, "ERSOU-2025-17", "Courier fraud", operationName, ACase.EssexInvestigator, Now)), UserErrorCodes.BadUserInput, "operationName");
+    }
+
     [Fact]
     public void Given_a_stale_expected_version_When_a_note_is_added_Then_it_is_a_version_conflict()
     {

@@ -33,9 +33,10 @@ public sealed class AccessLogWriter(NpgsqlDataSource db)
     /// <summary>
     /// The entries a request asks for. Each access scope: one CONSULTATION with the records of the
     /// caller's own force (and records that belong to no one force, such as a courier assembled
-    /// across the region), written even when it returned nothing, and one DISCLOSURE with the
-    /// records of other forces when there were any. Each read of the log: one CONSULTATION naming the
-    /// entries shown. Changes: one entry per kind.
+    /// across the region), written even when it returned nothing, one DISCLOSURE with the records of
+    /// other forces when there were any, and one REFUSED naming the records asked for by id and not
+    /// given, when there were any. Each refused attempt outside a scope: one REFUSED. Each read of the
+    /// log: one CONSULTATION naming the entries shown. Changes: one entry per kind.
     /// </summary>
     public static IReadOnlyList<PendingEntry> EntriesFor(RequestAudit audit, Caller? caller, string? operation)
     {
@@ -50,6 +51,18 @@ public sealed class AccessLogWriter(NpgsqlDataSource db)
             {
                 entries.Add(Entry(scope.Caller, AccessKind.Disclosure, operation, scope.Purpose, scope.Justification, others.Select(Logged)));
             }
+
+            // A record withheld and an id that names nothing both write this entry, so the log's
+            // growth tells nothing the answer does not; the force named tells the auditor which it was.
+            if (scope.RefusedRecords.Count > 0)
+            {
+                entries.Add(Entry(scope.Caller, AccessKind.Refused, operation, scope.Purpose, scope.Justification, scope.RefusedRecords));
+            }
+        }
+
+        foreach (var refusal in audit.Refusals)
+        {
+            entries.Add(Entry(refusal.Caller, AccessKind.Refused, operation, refusal.Purpose, refusal.Justification, refusal.Records));
         }
 
         if (audit.LogReads.Count == 0 && audit.Changes.Count == 0)

@@ -1,5 +1,4 @@
 using ErsouIntel.Api.Access;
-using GraphQL;
 using GraphQL.Types;
 
 namespace ErsouIntel.Api.Cases.Reading;
@@ -10,7 +9,6 @@ public static class CaseByIdField
     public static void AddTo(ObjectGraphType<AccessScope> scope) =>
         scope.Field<CaseGraphType>("case")
             .Argument<NonNullGraphType<IdGraphType>>("id")
-            .ResolveAsync(async ctx => Guid.TryParse(ctx.GetArgument<string>("id"), out var id)
-                ? await ctx.RequestServices!.GetRequiredService<CaseQueries>().ByIdAsync(Viewer.For(ctx.Source), id, ctx.CancellationToken)
-                : null);
+            .ResolveAsync(async ctx => await FetchById.ResolveAsync(ctx, CaseQueries.RecordType,
+                ctx.RequestServices!.GetRequiredService<CaseQueries>().ByIdAsync, r => r.LeadForce));
 }

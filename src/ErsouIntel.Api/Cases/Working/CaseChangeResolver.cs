@@ -16,9 +16,16 @@ public static class CaseChangeResolver
 {
     private static CaseChange NoSuchCase { get; } = new(null, [UserError.At(UserErrorCodes.NotFound, "No case you can see has this id.", "caseId")]);
 
-    /// <summary>A change of an existing case. An id that is not one answers as an unknown case does, so it tells nothing apart.</summary>
-    public static Task<CasePayload> ResolveAsync(IResolveFieldContext ctx, string caseId, Func<CaseWork, Actor, Guid, Task<CaseChange>> change) =>
-        ResolveAsync(ctx, (work, actor) => Guid.TryParse(caseId, out var id) ? change(work, actor, id) : Task.FromResult(NoSuchCase));
+    /// <summary>
+    /// A change of an existing case. An id that is not one answers as an unknown case does, so it tells nothing apart.
+    /// <paramref name="incidentId"/>: the incident the change names, if any, for the log when it is refused.
+    /// </summary>
+    public static async Task<CasePayload> ResolveAsync(IResolveFieldContext ctx, string caseId, Func<CaseWork, Actor, Guid, Task<CaseChange>> change, string? incidentId = null)
+    {
+        var payload = await ResolveAsync(ctx, (work, actor) => Guid.TryParse(caseId, out var id) ? change(work, actor, id) : Task.FromResult(NoSuchCase));
+        await CaseRefusals.NoteAsync(ctx, payload, caseId, incidentId);
+        return payload;
+    }
 
     public static async Task<CasePayload> ResolveAsync(IResolveFieldContext ctx, Func<CaseWork, Actor, Task<CaseChange>> change)
     {

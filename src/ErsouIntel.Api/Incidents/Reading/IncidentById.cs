@@ -1,5 +1,4 @@
 using ErsouIntel.Api.Access;
-using GraphQL;
 using GraphQL.Types;
 
 namespace ErsouIntel.Api.Incidents.Reading;
@@ -10,7 +9,6 @@ public static class IncidentByIdField
     public static void AddTo(ObjectGraphType<AccessScope> scope) =>
         scope.Field<IncidentGraphType>("incident")
             .Argument<NonNullGraphType<IdGraphType>>("id")
-            .ResolveAsync(async ctx => Guid.TryParse(ctx.GetArgument<string>("id"), out var id)
-                ? await ctx.RequestServices!.GetRequiredService<IncidentQueries>().ByIdAsync(Viewer.For(ctx.Source), id, ctx.CancellationToken)
-                : null);
+            .ResolveAsync(async ctx => await FetchById.ResolveAsync(ctx, IncidentQueries.RecordType,
+                ctx.RequestServices!.GetRequiredService<IncidentQueries>().ByIdAsync, r => r.Force));
 }
