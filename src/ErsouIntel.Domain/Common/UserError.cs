@@ -22,4 +22,5 @@ public static class UserErrorCodes
     public const string CaseClosed = "CASE_CLOSED";
     public const string AlreadyMember = "ALREADY_MEMBER";
     public const string DuplicateReference = "DUPLICATE_REFERENCE";
+    public const string JustificationRequired = "JUSTIFICATION_REQUIRED";
 }

@@ -35,7 +35,7 @@ public sealed class AccessLogWriter(NpgsqlDataSource db)
     /// caller's own force (and records that belong to no one force, such as a courier assembled
     /// across the region), written even when it returned nothing, and one DISCLOSURE with the
     /// records of other forces when there were any. Each read of the log: one CONSULTATION naming the
-    /// entries shown. Changes: one entry per kind.
+    /// entries shown. Changes: one entry per kind and reason (purpose and justification).
     /// </summary>
     public static IReadOnlyList<PendingEntry> EntriesFor(RequestAudit audit, Caller? caller, string? operation)
     {
@@ -65,9 +65,11 @@ public sealed class AccessLogWriter(NpgsqlDataSource db)
                 read.Select(sequence => new LoggedRecord(LogEntryRecordType, sequence.ToString(CultureInfo.InvariantCulture), null))));
         }
 
-        foreach (var kind in audit.Changes.GroupBy(c => c.Kind).OrderBy(g => g.Key))
+        // Changes with different reasons (two case actions with their own justifications in one request) are separate entries.
+        foreach (var kind in audit.Changes.GroupBy(c => (c.Kind, c.Purpose, c.Justification))
+            .OrderBy(g => g.Key.Kind).ThenBy(g => g.Key.Purpose).ThenBy(g => g.Key.Justification, StringComparer.Ordinal))
         {
-            entries.Add(Entry(who, kind.Key, operation, null, null, kind.Select(c => new LoggedRecord(c.Type, Id(c.Id), c.Force))));
+            entries.Add(Entry(who, kind.Key.Kind, operation, kind.Key.Purpose, kind.Key.Justification, kind.Select(c => new LoggedRecord(c.Type, Id(c.Id), c.Force))));
         }
 
         return entries;
