@@ -1,5 +1,6 @@
 using ErsouIntel.Api.Audit;
 using ErsouIntel.Api.GraphQL;
+using ErsouIntel.Domain;
 using ErsouIntel.Domain.Common;
 using GraphQL;
 using GraphQL.Types;

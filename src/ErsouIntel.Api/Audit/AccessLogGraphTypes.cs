@@ -2,6 +2,7 @@ using ErsouIntel.Api.Access;
 using ErsouIntel.Api.Audit.Reading;
 using ErsouIntel.Api.Audit.Verifying;
 using ErsouIntel.Api.GraphQL;
+using ErsouIntel.Domain;
 using GraphQL.Types;
 
 namespace ErsouIntel.Api.Audit;

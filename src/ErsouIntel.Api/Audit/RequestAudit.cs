@@ -18,7 +18,9 @@ public enum AccessKind { Collection, Alteration, Consultation, Disclosure, Combi
 public sealed record AuditedRefusal(Caller Caller, Purpose? Purpose, string? Justification, IReadOnlyList<LoggedRecord> Records);
 
 /// <summary>A write a request made to a record: what the access log names for collection, alteration and combination.</summary>
-public sealed record AuditedChange(AccessKind Kind, string Type, Guid Id, Force? Force);
+/// <param name="Purpose">Why, when the write has a reason (a case's action): logged with the entry.</param>
+/// <param name="Justification">The write's justification, when it has one (a case's or its action's).</param>
+public sealed record AuditedChange(AccessKind Kind, string Type, Guid Id, Force? Force, Purpose? Purpose = null, string? Justification = null);
 
 /// <summary>
 /// What one request did with records, gathered while it executes (scoped: one per HTTP request)
@@ -50,11 +52,11 @@ public sealed class RequestAudit
         }
     }
 
-    public void Changed(AccessKind kind, string type, Guid id, Force? force)
+    public void Changed(AccessKind kind, string type, Guid id, Force? force, Purpose? purpose = null, string? justification = null)
     {
         lock (changes)
         {
-            changes.Add(new AuditedChange(kind, type, id, force));
+            changes.Add(new AuditedChange(kind, type, id, force, purpose, justification));
         }
     }
 

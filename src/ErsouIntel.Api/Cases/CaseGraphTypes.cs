@@ -3,6 +3,7 @@ using ErsouIntel.Api.Cases.Reading;
 using ErsouIntel.Api.Cases.Timeline;
 using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Api.Incidents;
+using ErsouIntel.Domain;
 using ErsouIntel.Domain.Cases;
 using ErsouIntel.Domain.Common;
 using GraphQL;
@@ -42,6 +43,11 @@ public sealed class CaseGraphType : ObjectGraphType<CaseRow>
                 Paging.AfterSequence(ctx.GetArgument<string?>("after")),
                 ctx.CancellationToken));
         Field(c => c.Version);
+        Field<NonNullGraphType<EnumerationGraphType<Purpose>>>("purpose")
+            .Description("Why the case is worked; every action on it is logged with this purpose.")
+            .Resolve(ctx => ctx.Source.Purpose);
+        Field(c => c.Justification)
+            .Description("The case's justification, logged with every action on it that gives none of its own.");
     }
 }
 
@@ -63,15 +69,15 @@ public sealed class TimelineEntryGraphType : ObjectGraphType<TimelineEntry>
 
 public sealed class TimelineConnectionGraphType() : ConnectionGraphType<TimelineEntryGraphType, TimelineEntry>("Timeline");
 
-public sealed record OpenCaseInput(string Reference, string Title, string? OperationName);
+public sealed record OpenCaseInput(string Reference, string Title, string? OperationName, Purpose? Purpose = null, string? Justification = null);
 
-public sealed record AttachIncidentInput(string CaseId, string IncidentId, int? ExpectedVersion);
+public sealed record AttachIncidentInput(string CaseId, string IncidentId, int? ExpectedVersion, string? Justification = null);
 
-public sealed record AddCaseNoteInput(string CaseId, string Text, int? ExpectedVersion);
+public sealed record AddCaseNoteInput(string CaseId, string Text, int? ExpectedVersion, string? Justification = null);
 
-public sealed record AddCaseMemberInput(string CaseId, string Username);
+public sealed record AddCaseMemberInput(string CaseId, string Username, string? Justification = null);
 
-public sealed record CloseCaseInput(string CaseId, string Reason, int? ExpectedVersion);
+public sealed record CloseCaseInput(string CaseId, string Reason, int? ExpectedVersion, string? Justification = null);
 
 public sealed class OpenCaseInputGraphType : InputObjectGraphType<OpenCaseInput>
 {
@@ -81,6 +87,8 @@ public sealed class OpenCaseInputGraphType : InputObjectGraphType<OpenCaseInput>
         Field<NonNullGraphType<StringGraphType>>("reference");
         Field<NonNullGraphType<StringGraphType>>("title");
         Field<StringGraphType>("operationName");
+        Field<EnumerationGraphType<Purpose>>("purpose").Description("Why the case is worked; INVESTIGATION when left out.");
+        Field<StringGraphType>("justification").Description("10 to 500 characters, logged with every action on the case; the title when left out.");
     }
 }
 
@@ -92,6 +100,7 @@ public sealed class AttachIncidentInputGraphType : InputObjectGraphType<AttachIn
         Field<NonNullGraphType<IdGraphType>>("caseId");
         Field<NonNullGraphType<IdGraphType>>("incidentId");
         Field<IntGraphType>("expectedVersion");
+        Field<StringGraphType>("justification").Description("10 to 500 characters, logged with this action instead of the case's justification.");
     }
 }
 
@@ -103,6 +112,7 @@ public sealed class AddCaseNoteInputGraphType : InputObjectGraphType<AddCaseNote
         Field<NonNullGraphType<IdGraphType>>("caseId");
         Field<NonNullGraphType<StringGraphType>>("text");
         Field<IntGraphType>("expectedVersion");
+        Field<StringGraphType>("justification").Description("10 to 500 characters, logged with this action instead of the case's justification.");
     }
 }
 
@@ -113,6 +123,7 @@ public sealed class AddCaseMemberInputGraphType : InputObjectGraphType<AddCaseMe
         Name = "AddCaseMemberInput";
         Field<NonNullGraphType<IdGraphType>>("caseId");
         Field<NonNullGraphType<StringGraphType>>("username");
+        Field<StringGraphType>("justification").Description("10 to 500 characters, logged with this action instead of the case's justification.");
     }
 }
 
@@ -124,6 +135,7 @@ public sealed class CloseCaseInputGraphType : InputObjectGraphType<CloseCaseInpu
         Field<NonNullGraphType<IdGraphType>>("caseId");
         Field<NonNullGraphType<StringGraphType>>("reason");
         Field<IntGraphType>("expectedVersion");
+        Field<StringGraphType>("justification").Description("10 to 500 characters, logged with this action instead of the case's justification.");
     }
 }
 

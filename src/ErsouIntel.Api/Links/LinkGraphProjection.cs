@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ErsouIntel.Api.Audit;
 using ErsouIntel.Api.Storage;
 using ErsouIntel.Domain;
 using ErsouIntel.Domain.Cases;
@@ -94,7 +95,11 @@ public sealed class LinkGraphProjection(bool setAsideDuplicates = false) : IProj
         cases.AddColumn<string>("status").NotNull();
         cases.AddColumn("opened_at", "timestamptz").NotNull();
         cases.AddColumn<int>("version").NotNull();
-        cases.Indexes.Add(new IndexDefinition("li_cases_reference") { Columns = ["reference"], IsUnique = true });
+        // Null for a case opened before cases had them: read as INVESTIGATION and the title (CaseRow).
+        cases.AddColumn<string>("purpose").AllowNulls();
+        cases.AddColumn<string>("justification").AllowNulls();
+        // A reference is unique within its lead force only: another force's reference is never refused (nor disclosed).
+        cases.Indexes.Add(new IndexDefinition("li_cases_reference") { Columns = ["lead_force", "reference"], IsUnique = true });
         cases.Indexes.Add(new IndexDefinition("li_cases_lead_force") { Columns = ["lead_force", "opened_at", "id"] });
         tables.Add(cases);
 
@@ -207,6 +212,10 @@ public sealed class LinkGraphProjection(bool setAsideDuplicates = false) : IProj
                     Queue(
                         "select ersou.li_open_case(?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         e.CaseId, e.Reference, e.Title, (object?)e.OperationName ?? DBNull.Value, e.LeadForce.TenantId(), e.OpenedAt, (int)@event.Version, e.OpenedBy, setAsideDuplicates);
+                    // Apart from li_open_case so that its signature, and the databases that hold it, stay as they are.
+                    Queue(
+                        "update ersou.li_cases set purpose = ?, justification = ? where id = ?",
+                        AccessLogChain.PurposeName(e.Purpose ?? Purpose.Investigation), e.Justification ?? e.Title, e.CaseId);
                     break;
                 case IncidentAttachedToCase e:
                     Queue("insert into ersou.li_case_incidents(case_id, incident_id, attached_at) values (?, ?, ?) on conflict do nothing", e.CaseId, e.IncidentId, e.AttachedAt);

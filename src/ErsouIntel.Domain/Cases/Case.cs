@@ -10,16 +10,28 @@ public sealed record AttachedIncident(Guid IncidentId, Force Force, string Force
 /// <summary>What a case decision needs to know about an incident: the facts, not the content.</summary>
 public sealed record IncidentFacts(Guid Id, Force Force, string ForceReference, HandlingCode Handling, bool Retracted);
 
-public sealed record OpenCase(Guid CaseId, string Reference, string Title, string? OperationName, Actor Actor, DateTimeOffset Now);
+/// <summary>Open a case. <see cref="Purpose"/> and <see cref="Justification"/> are null when left out.</summary>
+/// <param name="ReferenceTaken">Whether the caller's force already leads a case with this reference (trimmed). Other forces' references are never asked: they neither refuse nor disclose anything.</param>
+public sealed record OpenCase(
+    Guid CaseId,
+    string Reference,
+    string Title,
+    string? OperationName,
+    Actor Actor,
+    DateTimeOffset Now,
+    Purpose? Purpose = null,
+    string? Justification = null,
+    bool ReferenceTaken = false);
 
 /// <summary>Attach an incident; <see cref="Incident"/> is null when no incident has the id given.</summary>
-public sealed record AttachIncident(IncidentFacts? Incident, int? ExpectedVersion, Actor Actor, DateTimeOffset Now);
+/// <param name="Justification">The action's own justification, logged instead of the case's; null when left out.</param>
+public sealed record AttachIncident(IncidentFacts? Incident, int? ExpectedVersion, Actor Actor, DateTimeOffset Now, string? Justification = null);
 
-public sealed record AddCaseNote(Guid NoteId, string Text, int? ExpectedVersion, Actor Actor, DateTimeOffset Now);
+public sealed record AddCaseNote(Guid NoteId, string Text, int? ExpectedVersion, Actor Actor, DateTimeOffset Now, string? Justification = null);
 
-public sealed record AddCaseMember(string Username, Actor Actor, DateTimeOffset Now);
+public sealed record AddCaseMember(string Username, Actor Actor, DateTimeOffset Now, string? Justification = null);
 
-public sealed record CloseCase(string Reason, int? ExpectedVersion, Actor Actor, DateTimeOffset Now);
+public sealed record CloseCase(string Reason, int? ExpectedVersion, Actor Actor, DateTimeOffset Now, string? Justification = null);
 
 /// <summary>A shared case: who leads it, who works it, which incidents it joins.</summary>
 public sealed record Case(
@@ -32,7 +44,9 @@ public sealed record Case(
     IReadOnlyList<string> Members,
     IReadOnlyList<AttachedIncident> Incidents,
     DateTimeOffset OpenedAt,
-    int Version)
+    int Version,
+    Purpose Purpose,
+    string Justification)
 {
     public const int MaxReference = 64;
     public const int MaxTitle = 200;
@@ -40,14 +54,29 @@ public sealed record Case(
     public const int MaxReason = 1000;
     public const int MaxUsername = 100;
 
+    /// <summary>A justification given with a case or one of its actions: as for an access scope, 10 to 500 characters once trimmed.</summary>
+    public const int MinJustification = 10;
+
+    public const int MaxJustification = 500;
+
     /// <summary>A case is visible to its members and to the investigators of its lead force.</summary>
     public bool IsVisibleTo(Actor actor) => Members.Contains(actor.Subject, StringComparer.Ordinal) || actor.Force == LeadForce;
 
     public bool IsMember(string subject) => Members.Contains(subject, StringComparer.Ordinal);
 
+    /// <summary>
+    /// The attached incidents that membership opens to a new member of <paramref name="memberForce"/>: another force's
+    /// C records, which they could not see in full before. Their own force's records and P records they saw already.
+    /// When the member's force is not known, every attached C record counts: a disclosure may be logged twice, never missed.
+    /// </summary>
+    public IReadOnlyList<AttachedIncident> NewlyOpenedTo(Force? memberForce) =>
+        Incidents.Where(i => i.Handling == HandlingCode.C && i.Force != memberForce).ToList();
+
     public static Case? Evolve(Case? state, object @event) => @event switch
     {
-        CaseOpened e => new Case(e.CaseId, e.Reference, e.Title, e.OperationName, e.LeadForce, CaseStatus.Open, [e.OpenedBy], [], e.OpenedAt, 1),
+        // Events written before cases had a purpose and a justification read as the defaults openCase gives now.
+        CaseOpened e => new Case(e.CaseId, e.Reference, e.Title, e.OperationName, e.LeadForce, CaseStatus.Open, [e.OpenedBy], [], e.OpenedAt, 1,
+            e.Purpose ?? Purpose.Investigation, e.Justification ?? e.Title),
         IncidentAttachedToCase e when state is not null => state with
         {
             Incidents = [.. state.Incidents, new AttachedIncident(e.IncidentId, e.IncidentForce, e.ForceReference, e.Handling)],
@@ -81,16 +110,61 @@ public sealed record Case(
             errors.Add(typed);
         }
 
+        var justification = GivenJustification(command.Justification, errors);
+        if (reference is not null && command.ReferenceTaken)
+        {
+            errors.Add(UserError.At(UserErrorCodes.DuplicateReference, "Your force already has a case with this reference.", "reference"));
+        }
+
+        // Left out, the justification is the title as it is, whatever its length: the title is what the case is
+        // about, and refusing a short one would refuse openings that were valid before cases had a justification.
         return errors.Count > 0
             ? ([], errors)
-            : ([new CaseOpened(command.CaseId, reference!, title!, operation, force, command.Actor.Subject, command.Now)], errors);
+            : ([new CaseOpened(command.CaseId, reference!, title!, operation, force, command.Actor.Subject, command.Now,
+                command.Purpose ?? Purpose.Investigation, justification ?? title!)], errors);
     }
+
+    /// <summary>
+    /// A justification as given with a case or an action: null when left out; anything given, blank included,
+    /// must hold 10 to 500 characters once trimmed, as an access scope's must.
+    /// </summary>
+    public static string? GivenJustification(string? given, List<UserError> errors)
+    {
+        if (given is null)
+        {
+            return null;
+        }
+
+        var trimmed = given.Trim();
+        if (trimmed.Length is < MinJustification or > MaxJustification)
+        {
+            errors.Add(UserError.At(UserErrorCodes.JustificationRequired, $"A justification, when given, holds {MinJustification} to {MaxJustification} characters.", "justification"));
+            return null;
+        }
+
+        if (TypedText.Check(trimmed, "justification") is { } typed)
+        {
+            errors.Add(typed);
+            return null;
+        }
+
+        return trimmed;
+    }
+
+    /// <summary>What an action on the case is logged with: its own justification when given, else the case's.</summary>
+    public string JustificationFor(string? given) => given?.Trim() is { Length: > 0 } own ? own : Justification;
 
     public static (IReadOnlyList<object> Events, IReadOnlyList<UserError> Errors) Decide(Case? state, AttachIncident command)
     {
         if (Refuse(state, command.Actor, command.ExpectedVersion) is { } refused)
         {
             return ([], [refused]);
+        }
+
+        var invalid = new List<UserError>();
+        if (GivenJustification(command.Justification, invalid) is null && invalid.Count > 0)
+        {
+            return ([], invalid);
         }
 
         // The case is checked first: a caller who may not work the case learns nothing about the incident id.
@@ -135,6 +209,7 @@ public sealed record Case(
             errors.Add(typed);
         }
 
+        GivenJustification(command.Justification, errors);
         return errors.Count > 0
             ? ([], errors)
             : ([new CaseNoteAdded(state!.Id, command.NoteId, text!, command.Actor.Subject, command.Actor.Force, command.Now)], errors);
@@ -149,6 +224,7 @@ public sealed record Case(
 
         var errors = new List<UserError>();
         var username = Required(command.Username, MaxUsername, "username", errors);
+        GivenJustification(command.Justification, errors);
         if (errors.Count > 0)
         {
             return ([], errors);
@@ -169,6 +245,7 @@ public sealed record Case(
 
         var errors = new List<UserError>();
         var reason = Required(command.Reason, MaxReason, "reason", errors);
+        GivenJustification(command.Justification, errors);
         return errors.Count > 0
             ? ([], errors)
             : ([new CaseClosed(state!.Id, reason!, command.Actor.Subject, command.Now)], errors);

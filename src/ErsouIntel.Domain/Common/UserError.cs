@@ -22,6 +22,7 @@ public static class UserErrorCodes
     public const string CaseClosed = "CASE_CLOSED";
     public const string AlreadyMember = "ALREADY_MEMBER";
     public const string DuplicateReference = "DUPLICATE_REFERENCE";
+    public const string JustificationRequired = "JUSTIFICATION_REQUIRED";
 
     /// <summary>Input the caller must change before sending again, such as a control character in a note.</summary>
     public const string BadUserInput = "BAD_USER_INPUT";

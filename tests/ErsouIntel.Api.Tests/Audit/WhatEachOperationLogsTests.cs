@@ -242,7 +242,8 @@ public sealed class WhatEachOperationLogsTests(ServiceFixture service) : IClassF
         Assert.Equal([own], consultation.IdsOf("Incident"));
         Assert.Equal([other], OneOf(read, "DISCLOSURE").IdsOf("Incident"));
 
-        HoldsNoneOf([.. opened, .. attached, .. noted, .. joined, .. read, .. closed], title, note, member, reason, "Operation Doorstep");
+        // The title is not in this list: opened without a justification, the case's title is its justification, logged with each action.
+        HoldsNoneOf([.. opened, .. attached, .. noted, .. joined, .. read, .. closed], note, member, reason, "Operation Doorstep");
     }
 
     /// <summary>The national digits of a number, as any stored form of it would hold them.</summary>

@@ -99,14 +99,19 @@ public sealed class OpeningCasesTests(ServiceFixture service) : IClassFixture<Se
     }
 
     [Fact]
-    public async Task A_reference_taken_by_another_force_is_a_DUPLICATE_REFERENCE_too()
+    public async Task A_reference_another_force_uses_is_opened_all_the_same_and_each_force_keeps_its_own_case()
     {
-        var reference = Unique("ERSOU-2025");
-        await region.OpensCaseAsync(Investigator(Force.Essex), reference);
+        // A reference is unique within its lead force: refusing it would tell Essex that Hertfordshire holds it.
+        var reference = Unique("HERTS-ONLY");
+        var hertfordshire = await region.OpensCaseAsync(Investigator(Force.Hertfordshire), reference);
 
-        var payload = await region.ChangesCaseAsync(Investigator(Force.Hertfordshire), ContractOperations.OpenCase, new { reference, title = "Hertfordshire's copy" });
+        var essex = Accepted(await region.ChangesCaseAsync(Investigator(Force.Essex), ContractOperations.OpenCase, new { reference, title = "Essex's own case" }));
 
-        Assert.Equal("DUPLICATE_REFERENCE at reference", Refusal(payload));
+        Assert.Equal(reference, essex["reference"]!.GetValue<string>());
+        Assert.Equal("ESSEX", essex["leadForce"]!.GetValue<string>());
+        Assert.NotEqual(hertfordshire, Id(essex));
+        Assert.Equal("DUPLICATE_REFERENCE at reference", Refusal(await region.ChangesCaseAsync(Investigator(Force.Essex), ContractOperations.OpenCase, new { reference, title = "Essex again" })));
+        Assert.Equal("DUPLICATE_REFERENCE at reference", Refusal(await region.ChangesCaseAsync(Investigator(Force.Hertfordshire), ContractOperations.OpenCase, new { reference, title = "Herts again" })));
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class CaseDecisionTests
 
         var opened = Accepted(Case.Decide(command));
 
-        Assert.Equal(new CaseOpened(ACase.Id, "ERSOU-2025-17", "Courier fraud", "Operation Magpie", Force.Essex, "essex.dc.patel", Now), opened);
+        Assert.Equal(new CaseOpened(ACase.Id, "ERSOU-2025-17", "Courier fraud", "Operation Magpie", Force.Essex, "essex.dc.patel", Now, Purpose.Investigation, "Courier fraud"), opened);
     }
 
     [Theory]

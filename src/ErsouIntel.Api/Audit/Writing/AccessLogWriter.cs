@@ -36,7 +36,8 @@ public sealed class AccessLogWriter(NpgsqlDataSource db)
     /// across the region), written even when it returned nothing, one DISCLOSURE with the records of
     /// other forces when there were any, and one REFUSED naming the records asked for by id and not
     /// given, when there were any. Each refused attempt outside a scope: one REFUSED. Each read of the
-    /// log: one CONSULTATION naming the entries shown. Changes: one entry per kind.
+    /// log: one CONSULTATION naming the entries shown. Changes: one entry per kind and reason (purpose
+    /// and justification).
     /// </summary>
     public static IReadOnlyList<PendingEntry> EntriesFor(RequestAudit audit, Caller? caller, string? operation)
     {
@@ -78,9 +79,11 @@ public sealed class AccessLogWriter(NpgsqlDataSource db)
                 read.Select(sequence => new LoggedRecord(LogEntryRecordType, sequence.ToString(CultureInfo.InvariantCulture), null))));
         }
 
-        foreach (var kind in audit.Changes.GroupBy(c => c.Kind).OrderBy(g => g.Key))
+        // Changes with different reasons (two case actions with their own justifications in one request) are separate entries.
+        foreach (var kind in audit.Changes.GroupBy(c => (c.Kind, c.Purpose, c.Justification))
+            .OrderBy(g => g.Key.Kind).ThenBy(g => g.Key.Purpose).ThenBy(g => g.Key.Justification, StringComparer.Ordinal))
         {
-            entries.Add(Entry(who, kind.Key, operation, null, null, kind.Select(c => new LoggedRecord(c.Type, Id(c.Id), c.Force))));
+            entries.Add(Entry(who, kind.Key.Kind, operation, kind.Key.Purpose, kind.Key.Justification, kind.Select(c => new LoggedRecord(c.Type, Id(c.Id), c.Force))));
         }
 
         return entries;

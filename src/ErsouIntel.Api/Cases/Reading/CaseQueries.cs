@@ -1,4 +1,5 @@
 using ErsouIntel.Api.Access;
+using ErsouIntel.Api.Audit;
 using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Api.Incidents;
 using ErsouIntel.Api.Incidents.Reading;
@@ -9,12 +10,13 @@ using Npgsql;
 namespace ErsouIntel.Api.Cases.Reading;
 
 /// <summary>A case as the read model holds it.</summary>
-public sealed record CaseRow(Guid Id, string Reference, string Title, string? OperationName, Force LeadForce, CaseStatus Status, DateTimeOffset OpenedAt, int Version) : IShownTo
+public sealed record CaseRow(Guid Id, string Reference, string Title, string? OperationName, Force LeadForce, CaseStatus Status, DateTimeOffset OpenedAt, int Version, Purpose Purpose, string Justification) : IShownTo
 {
     /// <summary>Whom this case was read for; its incidents and timeline are read for the same viewer.</summary>
     public Viewer? ShownTo { get; init; }
 
-    public const string Columns = "c.id, c.reference, c.title, c.operation_name, c.lead_force, c.status, c.opened_at, c.version";
+    /// <summary>A case opened before cases had a purpose and a justification has neither stored: it reads as INVESTIGATION and its title.</summary>
+    public const string Columns = "c.id, c.reference, c.title, c.operation_name, c.lead_force, c.status, c.opened_at, c.version, coalesce(c.purpose, 'INVESTIGATION'), coalesce(c.justification, c.title)";
 
     public static CaseRow Read(NpgsqlDataReader reader) => new(
         reader.GetGuid(0),
@@ -24,7 +26,9 @@ public sealed record CaseRow(Guid Id, string Reference, string Title, string? Op
         Forces.FromTenantId(reader.GetString(4)),
         reader.GetString(5) == "OPEN" ? CaseStatus.Open : CaseStatus.Closed,
         reader.GetFieldValue<DateTimeOffset>(6),
-        reader.GetInt32(7));
+        reader.GetInt32(7),
+        AccessLogChain.ParsePurpose(reader.GetString(8)),
+        reader.GetString(9));
 }
 
 
@@ -105,7 +109,7 @@ public sealed class CaseQueries(NpgsqlDataSource db)
         while (await reader.ReadAsync(cancellation))
         {
             var row = CaseRow.Read(reader) with { ShownTo = viewer };
-            rows.Add((reader.GetGuid(8), row));
+            rows.Add((reader.GetGuid(reader.FieldCount - 1), row));
             viewer.Returned(RecordType, row.Id, row.LeadForce);
         }
 

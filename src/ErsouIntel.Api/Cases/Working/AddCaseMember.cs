@@ -1,3 +1,4 @@
+using ErsouIntel.Api.Identity;
 using GraphQL;
 using GraphQL.Types;
 
@@ -12,7 +13,12 @@ public static class AddCaseMemberField
             .ResolveAsync(async ctx =>
             {
                 var input = ctx.GetArgument<AddCaseMemberInput>("input");
-                return await CaseChangeResolver.ResolveAsync(ctx, input.CaseId, (work, actor, caseId) =>
-                    work.AddMemberAsync(actor, caseId, input.Username, ctx.CancellationToken));
+                return await CaseChangeResolver.ResolveAsync(ctx, input.CaseId, async (work, actor, caseId) =>
+                {
+                    // The new member's force decides which attached records membership opens to them (the DISCLOSURE);
+                    // a user of a force's own identity provider is not in our store, and their force is not known here.
+                    var account = await ctx.RequestServices!.GetRequiredService<UserAccounts>().FindAsync(input.Username.Trim(), ctx.CancellationToken);
+                    return await work.AddMemberAsync(actor, caseId, input.Username, account?.Force, input.Justification, ctx.CancellationToken);
+                });
             });
 }

@@ -13,6 +13,6 @@ public static class AddCaseNoteField
             {
                 var input = ctx.GetArgument<AddCaseNoteInput>("input");
                 return await CaseChangeResolver.ResolveAsync(ctx, input.CaseId, (work, actor, caseId) =>
-                    work.AddNoteAsync(actor, caseId, input.Text, input.ExpectedVersion, ctx.CancellationToken));
+                    work.AddNoteAsync(actor, caseId, input.Text, input.ExpectedVersion, input.Justification, ctx.CancellationToken));
             });
 }

@@ -14,7 +14,7 @@ public static class AttachIncidentToCaseField
                 var input = ctx.GetArgument<AttachIncidentInput>("input");
                 // An incident id that is not one is an incident nobody can see: the decision refuses it as such.
                 return await CaseChangeResolver.ResolveAsync(ctx, input.CaseId, (work, actor, caseId) =>
-                    work.AttachAsync(actor, caseId, Guid.TryParse(input.IncidentId, out var incidentId) ? incidentId : Guid.Empty, input.ExpectedVersion, ctx.CancellationToken),
+                    work.AttachAsync(actor, caseId, Guid.TryParse(input.IncidentId, out var incidentId) ? incidentId : Guid.Empty, input.ExpectedVersion, input.Justification, ctx.CancellationToken),
                     input.IncidentId);
             });
 }

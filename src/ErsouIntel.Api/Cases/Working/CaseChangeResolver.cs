@@ -34,11 +34,24 @@ public static class CaseChangeResolver
         if (result.CaseId is { } changed && result.Errors.Count == 0)
         {
             var audit = ctx.RequestServices!.GetRequiredService<RequestAudit>();
+            // Every entry of a case action carries the case's purpose and its justification, or the action's own.
+            var (purpose, justification) = (result.Purpose, result.Justification);
             var kind = result.Combined is not null ? AccessKind.Combination : result.Opened ? AccessKind.Collection : AccessKind.Alteration;
-            audit.Changed(kind, CaseQueries.RecordType, changed, caller.Force);
+            audit.Changed(kind, CaseQueries.RecordType, changed, caller.Force, purpose, justification);
             if (result.Combined is { } combined)
             {
-                audit.Changed(AccessKind.Combination, IncidentQueries.RecordType, combined.Id, combined.Force);
+                audit.Changed(AccessKind.Combination, IncidentQueries.RecordType, combined.Id, combined.Force, purpose, justification);
+            }
+
+            if (result.Disclosed is { Count: > 0 } disclosed)
+            {
+                // A new member sees every attached record in full: those they could not see before are disclosed to them,
+                // named with the case they were disclosed through so that the owning force's auditor can follow it.
+                audit.Changed(AccessKind.Disclosure, CaseQueries.RecordType, changed, caller.Force, purpose, justification);
+                foreach (var incident in disclosed)
+                {
+                    audit.Changed(AccessKind.Disclosure, IncidentQueries.RecordType, incident.IncidentId, incident.Force, purpose, justification);
+                }
             }
         }
 

@@ -16,7 +16,18 @@ namespace ErsouIntel.Api.Cases.Working;
 /// <param name="Combined">The incident an attach joined to the case, for the access log's COMBINATION entry.</param>
 /// <param name="Opened">True when the change created the case: a COLLECTION in the access log.</param>
 /// <param name="Version">The case's version after a change that was written.</param>
-public sealed record CaseChange(Guid? CaseId, IReadOnlyList<UserError> Errors, IncidentFacts? Combined = null, bool Opened = false, int? Version = null);
+/// <param name="Purpose">The case's purpose, for the access log's entries of a change that was written.</param>
+/// <param name="Justification">The action's own justification when given, else the case's, for the access log.</param>
+/// <param name="Disclosed">The attached incidents a new member could not see in full before: the access log's DISCLOSURE.</param>
+public sealed record CaseChange(
+    Guid? CaseId,
+    IReadOnlyList<UserError> Errors,
+    IncidentFacts? Combined = null,
+    bool Opened = false,
+    int? Version = null,
+    Purpose? Purpose = null,
+    string? Justification = null,
+    IReadOnlyList<AttachedIncident>? Disclosed = null);
 
 /// <summary>
 /// <c>openCase</c>, <c>attachIncidentToCase</c>, <c>addCaseNote</c>, <c>addCaseMember</c>,
@@ -29,59 +40,60 @@ public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQuer
     /// <summary>How long a change without an expected version keeps trying when other writers keep winning.</summary>
     private static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(10);
 
-    public async Task<CaseChange> OpenAsync(Actor actor, string reference, string title, string? operationName, CancellationToken cancellation)
+    public async Task<CaseChange> OpenAsync(Actor actor, string reference, string title, string? operationName, Purpose? purpose, string? justification, CancellationToken cancellation)
     {
         var id = Guid.CreateVersion7();
-        var (events, errors) = Case.Decide(new OpenCase(id, reference, title, operationName, actor, clock.GetUtcNow()));
+        var taken = false;
+        if (actor.Force is { } force && !string.IsNullOrWhiteSpace(reference))
+        {
+            // Only the caller's own force's references: another force's neither refuses this one nor is disclosed by it.
+            await using var check = db.CreateCommand("select 1 from ersou.li_cases where lead_force = @force and reference = @reference");
+            check.Parameters.AddWithValue("force", force.TenantId());
+            check.Parameters.AddWithValue("reference", reference.Trim());
+            taken = await check.ExecuteScalarAsync(cancellation) is not null;
+        }
+
+        var (events, errors) = Case.Decide(new OpenCase(id, reference, title, operationName, actor, clock.GetUtcNow(), purpose, justification, taken));
         if (errors.Count > 0)
         {
             return new CaseChange(null, errors);
         }
 
         var opened = (CaseOpened)events[0];
-        var duplicate = UserError.At(UserErrorCodes.DuplicateReference, "A case with this reference exists already.", "reference");
-        await using (var check = db.CreateCommand("select 1 from ersou.li_cases where reference = @reference"))
-        {
-            check.Parameters.AddWithValue("reference", opened.Reference);
-            if (await check.ExecuteScalarAsync(cancellation) is not null)
-            {
-                return new CaseChange(null, [duplicate]);
-            }
-        }
-
         try
         {
             await using var session = store.LightweightSession(opened.LeadForce.TenantId());
             session.Events.StartStream<Case>(id, [.. events]);
             await session.SaveChangesAsync(cancellation);
-            return new CaseChange(id, [], Opened: true, Version: events.Count);
+            return new CaseChange(id, [], Opened: true, Version: events.Count, Purpose: opened.Purpose, Justification: opened.Justification);
         }
         catch (Exception e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            // Two openings of one reference at once: the unique index of the read model decides.
-            return new CaseChange(null, [duplicate]);
+            // Two openings of one reference in one force at once: the read model's unique index (lead force, reference) decides.
+            return new CaseChange(null, [UserError.At(UserErrorCodes.DuplicateReference, "Your force already has a case with this reference.", "reference")]);
         }
     }
 
-    public Task<CaseChange> AttachAsync(Actor actor, Guid caseId, Guid incidentId, int? expectedVersion, CancellationToken cancellation) =>
-        ChangeAsync(actor, caseId, expectedVersion, async (state, now) =>
+    public Task<CaseChange> AttachAsync(Actor actor, Guid caseId, Guid incidentId, int? expectedVersion, string? justification, CancellationToken cancellation) =>
+        ChangeAsync(actor, caseId, expectedVersion, justification, async (state, now) =>
         {
             var incident = (await incidents.LoadAsync([incidentId], cancellation)).GetValueOrDefault(incidentId);
             var facts = incident is null ? null : new IncidentFacts(incident.Id, incident.Force, incident.ForceReference, incident.Handling, incident.Retracted);
-            return Case.Decide(state, new AttachIncident(facts, expectedVersion, actor, now));
+            return Case.Decide(state, new AttachIncident(facts, expectedVersion, actor, now, justification));
         }, cancellation);
 
-    public Task<CaseChange> AddNoteAsync(Actor actor, Guid caseId, string text, int? expectedVersion, CancellationToken cancellation) =>
-        ChangeAsync(actor, caseId, expectedVersion, (state, now) =>
-            Task.FromResult(Case.Decide(state, new AddCaseNote(Guid.CreateVersion7(), text, expectedVersion, actor, now))), cancellation);
+    public Task<CaseChange> AddNoteAsync(Actor actor, Guid caseId, string text, int? expectedVersion, string? justification, CancellationToken cancellation) =>
+        ChangeAsync(actor, caseId, expectedVersion, justification, (state, now) =>
+            Task.FromResult(Case.Decide(state, new AddCaseNote(Guid.CreateVersion7(), text, expectedVersion, actor, now, justification))), cancellation);
 
-    public Task<CaseChange> AddMemberAsync(Actor actor, Guid caseId, string username, CancellationToken cancellation) =>
-        ChangeAsync(actor, caseId, null, (state, now) =>
-            Task.FromResult(Case.Decide(state, new AddCaseMember(username, actor, now))), cancellation);
+    /// <param name="memberForce">The new member's force when the service knows the username, else null.</param>
+    public Task<CaseChange> AddMemberAsync(Actor actor, Guid caseId, string username, Force? memberForce, string? justification, CancellationToken cancellation) =>
+        ChangeAsync(actor, caseId, null, justification, (state, now) =>
+            Task.FromResult(Case.Decide(state, new AddCaseMember(username, actor, now, justification))), cancellation, state => state.NewlyOpenedTo(memberForce));
 
-    public Task<CaseChange> CloseAsync(Actor actor, Guid caseId, string reason, int? expectedVersion, CancellationToken cancellation) =>
-        ChangeAsync(actor, caseId, expectedVersion, (state, now) =>
-            Task.FromResult(Case.Decide(state, new CloseCase(reason, expectedVersion, actor, now))), cancellation);
+    public Task<CaseChange> CloseAsync(Actor actor, Guid caseId, string reason, int? expectedVersion, string? justification, CancellationToken cancellation) =>
+        ChangeAsync(actor, caseId, expectedVersion, justification, (state, now) =>
+            Task.FromResult(Case.Decide(state, new CloseCase(reason, expectedVersion, actor, now, justification))), cancellation);
 
     /// <summary>
     /// The force whose tenant holds the case's stream. A database per force: a case the daemon has not yet carried
@@ -108,8 +120,10 @@ public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQuer
         Actor actor,
         Guid caseId,
         int? expectedVersion,
+        string? justification,
         Func<Case?, DateTimeOffset, Task<(IReadOnlyList<object> Events, IReadOnlyList<UserError> Errors)>> decide,
-        CancellationToken cancellation)
+        CancellationToken cancellation,
+        Func<Case, IReadOnlyList<AttachedIncident>>? opens = null)
     {
         var deadline = clock.GetUtcNow() + RetryBudget;
         while (true)
@@ -128,7 +142,14 @@ public sealed class CaseWork(IDocumentStore store, NpgsqlDataSource db, CaseQuer
                 session.Events.Append(caseId, state.Version + events.Count, [.. events]);
                 await session.SaveChangesAsync(cancellation);
                 var attached = events.OfType<IncidentAttachedToCase>().FirstOrDefault();
-                return new CaseChange(caseId, [], attached is null ? null : new IncidentFacts(attached.IncidentId, attached.IncidentForce, attached.ForceReference, attached.Handling, false), Version: state.Version + events.Count);
+                return new CaseChange(
+                    caseId,
+                    [],
+                    attached is null ? null : new IncidentFacts(attached.IncidentId, attached.IncidentForce, attached.ForceReference, attached.Handling, false),
+                    Version: state.Version + events.Count,
+                    Purpose: state.Purpose,
+                    Justification: state.JustificationFor(justification),
+                    Disclosed: opens?.Invoke(state));
             }
             catch (ConcurrencyException) when (expectedVersion is null && clock.GetUtcNow() < deadline)
             {

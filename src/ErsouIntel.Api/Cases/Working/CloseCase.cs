@@ -13,6 +13,6 @@ public static class CloseCaseField
             {
                 var input = ctx.GetArgument<CloseCaseInput>("input");
                 return await CaseChangeResolver.ResolveAsync(ctx, input.CaseId, (work, actor, caseId) =>
-                    work.CloseAsync(actor, caseId, input.Reason, input.ExpectedVersion, ctx.CancellationToken));
+                    work.CloseAsync(actor, caseId, input.Reason, input.ExpectedVersion, input.Justification, ctx.CancellationToken));
             });
 }

@@ -3,7 +3,7 @@ using GraphQL.Types;
 
 namespace ErsouIntel.Api.Cases.Working;
 
-/// <summary><c>openCase</c>: the caller's force leads the case and the caller is its first member; a reference is unique in the region.</summary>
+/// <summary><c>openCase</c>: the caller's force leads the case and the caller is its first member; a reference is unique within its lead force.</summary>
 public static class OpenCaseField
 {
     public static void AddTo(ObjectGraphType mutation) =>
@@ -13,6 +13,6 @@ public static class OpenCaseField
             {
                 var input = ctx.GetArgument<OpenCaseInput>("input");
                 return await CaseChangeResolver.ResolveAsync(ctx, (work, actor) =>
-                    work.OpenAsync(actor, input.Reference, input.Title, input.OperationName, ctx.CancellationToken));
+                    work.OpenAsync(actor, input.Reference, input.Title, input.OperationName, input.Purpose, input.Justification, ctx.CancellationToken));
             });
 }

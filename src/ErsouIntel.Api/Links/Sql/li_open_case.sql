@@ -9,7 +9,8 @@ BEGIN
   ON CONFLICT (id) DO NOTHING;
   INSERT INTO ersou.li_case_members(case_id, subject) VALUES (p_id, p_opened_by) ON CONFLICT DO NOTHING;
 EXCEPTION
-  -- A second case with a reference already taken. Inline (p_set_aside false) the opening fails
+  -- A second case with a reference its lead force already uses (li_cases_reference is unique
+  -- on (lead_force, reference): another force's reference never collides). Inline (p_set_aside false) the opening fails
   -- and is refused as a duplicate; applied by the daemon, after the events committed, it is set
   -- aside for an operator rather than stopping the projection.
   WHEN unique_violation THEN
