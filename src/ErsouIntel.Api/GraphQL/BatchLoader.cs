@@ -24,6 +24,17 @@ public sealed class BatchLoader<TKey, TValue>(BatchFetch<TKey, TValue> fetch)
 
     public IDataLoaderResult<IReadOnlyList<TValue>> Load(IResolveFieldContext context, TKey key) => Load(context, [key]);
 
+    /// <summary>A single-valued field read with the rest of its level: the first value of <paramref name="key"/>, or null when it has none.</summary>
+    public IDataLoaderResult<TValue?> LoadFirst(IResolveFieldContext context, TKey key) => new First(Load(context, key));
+
+    private sealed class First(IDataLoaderResult<IReadOnlyList<TValue>> values) : IDataLoaderResult<TValue?>
+    {
+        public async Task<TValue?> GetResultAsync(CancellationToken cancellationToken = default) =>
+            (await values.GetResultAsync(cancellationToken)) is [var first, ..] ? first : default;
+
+        async Task<object?> IDataLoaderResult.GetResultAsync(CancellationToken cancellationToken) => await GetResultAsync(cancellationToken);
+    }
+
     internal Batch Start(IServiceProvider services, Viewer viewer) => new(fetch, services, viewer);
 
     /// <summary>

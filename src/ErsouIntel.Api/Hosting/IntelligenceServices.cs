@@ -25,6 +25,7 @@ public static class IntelligenceServices
         services.AddSingleton<LinkGraphFreshness>();
         services.AddSingleton<IncidentQueries>();
         services.AddSingleton<EntityQueries>();
+        services.AddSingleton<LinkNodes>();
         services.AddSingleton<LinkedCouriers>();
         services.AddSingleton<PhoneNumberProfiles>();
         services.AddSingleton<MatchQueries>();

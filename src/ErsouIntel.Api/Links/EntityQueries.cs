@@ -18,8 +18,17 @@ public sealed record EntityView(Guid Id, string Kind, IReadOnlyList<Sighting> Si
 
     Viewer? IShownTo.ShownTo => ShownTo;
 
-    /// <summary>The name from the most recent sighting that gives one.</summary>
-    public string? Name => Sightings.Select(s => s.Name).FirstOrDefault(n => n is not null);
+    /// <summary>The spelling on the most recent sighting that gives a name, white space collapsed as in <see cref="Aliases"/>.</summary>
+    public string? Name => Sightings.Select(s => Spelling(s.Name)).FirstOrDefault(n => n is not null);
+
+    /// <summary>
+    /// Every distinct spelling of the name on the sightings, oldest sighting first. Forces write one
+    /// name differently (<c>Daniel Marsh</c>, <c>DANIEL  MARSH</c>): each spelling is a lead, so none
+    /// is dropped, but a run of spaces is a typing slip, not a spelling.
+    /// </summary>
+    public IReadOnlyList<string> Aliases =>
+        Sightings.OrderBy(s => s.OccurredAt).ThenBy(s => s.IncidentId).ThenBy(s => s.Ordinal)
+            .Select(s => Spelling(s.Name)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
 
     public string? Description => Sightings.Select(s => s.Description).FirstOrDefault(n => n is not null);
 
@@ -29,6 +38,9 @@ public sealed record EntityView(Guid Id, string Kind, IReadOnlyList<Sighting> Si
     public IReadOnlyList<Force> Forces => Sightings.Select(s => s.Force).Distinct().Order().ToList();
 
     public IReadOnlyList<Guid> IncidentIds => Sightings.Select(s => s.IncidentId).Distinct().ToList();
+
+    private static string? Spelling(string? name) =>
+        name is null ? null : string.Join(' ', name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)) is { Length: > 0 } spelt ? spelt : null;
 }
 
 /// <summary>One incident's account of a courier or suspect.</summary>

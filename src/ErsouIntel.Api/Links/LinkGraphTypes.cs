@@ -16,12 +16,15 @@ public sealed class CourierGraphType : ObjectGraphType<EntityView>
         Interface<NodeInterface>();
         IsTypeOf = o => o is EntityView { Kind: EntityView.Courier };
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(ctx => ctx.Source.Id.ToString());
-        Field<StringGraphType>("name").Resolve(ctx => ctx.Source.Name);
+        Field<StringGraphType>("name").Description("The spelling on the newest record the caller sees in full that gives one.").Resolve(ctx => ctx.Source.Name);
         Field<StringGraphType>("description").Resolve(ctx => ctx.Source.Description);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("vehicleRegistrations").Resolve(ctx => ctx.Source.VehicleRegistrations);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ForceGraphType>>>>("forces").Resolve(ctx => ctx.Source.Forces);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<IncidentGraphType>>>>("incidents")
             .Resolve(ctx => IncidentQueries.ById.Load(ctx, ctx.Source.IncidentIds));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("aliases")
+            .Description("Distinct spellings of the name in records the caller sees in full, white space collapsed, first seen first.")
+            .Resolve(ctx => ctx.Source.Aliases);
     }
 }
 

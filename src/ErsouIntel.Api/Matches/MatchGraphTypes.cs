@@ -1,3 +1,4 @@
+using ErsouIntel.Api.Cases;
 using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Api.Links;
 using GraphQL.Types;
@@ -18,6 +19,12 @@ public sealed class MatchGraphType : ObjectGraphType<Match>
         Field(m => m.Key).Description("The shared value: an E.164 number, a registration, or the id of a courier or suspect.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ForceGraphType>>>>("forces").Resolve(ctx => ctx.Source.Forces);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<RecordPointerGraphType>>>>("pointers").Resolve(ctx => ctx.Source.Pointers);
+        Field<NonNullGraphType<LinkNodeGraphType>>("entity")
+            .Description("What is shared: the number, the registration, the courier or suspect with their name. Always visible: every force the match involves has a record carrying it.")
+            .Resolve(ctx => LinkNodes.OfEntity.LoadFirst(ctx, ctx.Source.Entity));
+        Field<CaseGraphType>("case")
+            .Description("For a match onto an open case, the case when the caller may see it.")
+            .Resolve(ctx => ctx.Source.CaseId is { } id ? MatchQueries.CaseOf.LoadFirst(ctx, id) : null);
     }
 }
 

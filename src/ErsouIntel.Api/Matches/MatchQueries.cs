@@ -1,4 +1,5 @@
 using ErsouIntel.Api.Access;
+using ErsouIntel.Api.Cases.Reading;
 using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Api.Links;
 using ErsouIntel.Domain;
@@ -8,7 +9,10 @@ namespace ErsouIntel.Api.Matches;
 
 public enum MatchKind { PhoneNumber, Courier, Vehicle, Suspect }
 
-public sealed record Match(Guid Id, DateTimeOffset DetectedAt, MatchKind Kind, string Key, IReadOnlyList<Force> Forces, Guid? CaseId, IReadOnlyList<RecordPointer> Pointers);
+public sealed record Match(Guid Id, DateTimeOffset DetectedAt, MatchKind Kind, string Key, EntityNode Entity, IReadOnlyList<Force> Forces, Guid? CaseId, IReadOnlyList<RecordPointer> Pointers, Viewer ShownTo) : IShownTo
+{
+    Viewer? IShownTo.ShownTo => ShownTo;
+}
 
 /// <summary>
 /// <c>matches</c>: what the link projection found joining forces, listed for investigators of
@@ -40,21 +44,43 @@ public sealed class MatchQueries(NpgsqlDataSource db)
 
     private async Task<List<Match>> ReadAsync(Viewer viewer, NpgsqlCommand command, int first, CancellationToken cancellation)
     {
-        var rows = new List<(Guid Id, DateTimeOffset At, MatchKind Kind, string Key, Force[] Forces, Guid? CaseId)>();
+        var rows = new List<(Guid Id, DateTimeOffset At, MatchKind Kind, string Key, EntityNode Entity, Force[] Forces, Guid? CaseId)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellation))
         {
             while (await reader.ReadAsync(cancellation))
             {
                 var kind = KindOf(reader.GetString(2));
                 var key = kind is MatchKind.PhoneNumber or MatchKind.Vehicle ? reader.GetString(3) : reader.GetGuid(4).ToString();
-                rows.Add((reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), kind, key,
+                var entity = new EntityNode(reader.GetGuid(4), reader.GetString(2), reader.GetString(3));
+                rows.Add((reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), kind, key, entity,
                     reader.GetFieldValue<string[]>(5).Select(Domain.Forces.FromTenantId).ToArray(), reader.IsDBNull(6) ? null : reader.GetGuid(6)));
             }
         }
 
         // Pointers only for the page: the row past it is there only to say that another page follows.
         var pointers = await PointersAsync(viewer, rows.Take(first).Select(r => r.Id).ToArray(), cancellation);
-        return rows.Select(r => new Match(r.Id, r.At, r.Kind, r.Key, r.Forces, r.CaseId, pointers.GetValueOrDefault(r.Id) ?? [])).ToList();
+        return rows.Select(r => new Match(r.Id, r.At, r.Kind, r.Key, r.Entity, r.Forces, r.CaseId, pointers.GetValueOrDefault(r.Id) ?? [], viewer)).ToList();
+    }
+
+    /// <summary>The case of each match onto a case asked for, when the viewer may see it, whatever its status now.</summary>
+    public static BatchLoader<Guid, CaseRow> CaseOf { get; } = new(async (services, viewer, cases, cancellation) =>
+        (await services.GetRequiredService<MatchQueries>().CasesAsync(viewer, cases, cancellation)).ToLookup(c => c.Id));
+
+    private async Task<List<CaseRow>> CasesAsync(Viewer viewer, IReadOnlyList<Guid> caseIds, CancellationToken cancellation)
+    {
+        await using var command = db.CreateCommand($"select {CaseRow.Columns} from ersou.li_cases c where c.id = any(@ids) and {Visibility.SeesCase("c")}");
+        command.Parameters.AddWithValue("ids", caseIds.ToArray());
+        viewer.Bind(command);
+        var found = new List<CaseRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation))
+        {
+            var row = CaseRow.Read(reader) with { ShownTo = viewer };
+            found.Add(row);
+            viewer.Returned(CaseQueries.RecordType, row.Id, row.LeadForce);
+        }
+
+        return found;
     }
 
     /// <summary>Matches found on a case, for its timeline.</summary>

@@ -137,44 +137,6 @@ public sealed class NestedListBatchingTests(ManyIncidentsWithCases service, ITes
         Assert.Equal("After Amendment", Assert.Single(answer.Data!["second"]!["incident"]!["couriers"]!.AsArray())!["name"]!.GetValue<string>());
     }
 
-    /// <summary>Sends one request in a trace of its own and counts the commands sent to PostgreSQL within it.</summary>
-    private async Task<(int Statements, JsonNode Data)> StatementsAsync(string query, object variables)
-    {
-        var trace = ActivityTraceId.CreateRandom();
-        var commands = new List<string>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is "Npgsql" or "Microsoft.AspNetCore",
-            Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
-                options.Parent.TraceId == trace ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.None,
-            ActivityStopped = activity =>
-            {
-                if (activity.Source.Name == "Npgsql" && activity.TraceId == trace && activity.Kind == ActivityKind.Client)
-                {
-                    lock (commands)
-                    {
-                        var text = string.Join(' ', $"{activity.GetTagItem("db.query.text") ?? activity.GetTagItem("db.statement") ?? activity.DisplayName}".Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
-                        commands.Add(text[..Math.Min(90, text.Length)]);
-                    }
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
-        {
-            Content = new StringContent(JsonSerializer.Serialize(new { query, variables }), Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse("application/graphql-response+json"));
-        request.Headers.Add(TestCaller.Header, ManyIncidentsWithCases.Investigator.Encode());
-        request.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
-        var answer = await service.SendAsync(request);
-        Assert.True(answer.Status == 200 && answer.Errors is null, answer.ToString());
-
-        lock (commands)
-        {
-            output.WriteLine($"{commands.Count} statements: {string.Join(" | ", commands.GroupBy(c => c).Select(g => $"{g.Count()} x {g.Key}"))}");
-            return (commands.Count, answer.Data!);
-        }
-    }
+    private Task<(int Statements, JsonNode Data)> StatementsAsync(string query, object variables) =>
+        Statements.CountAsync(service, ManyIncidentsWithCases.Investigator, output, query, variables);
 }

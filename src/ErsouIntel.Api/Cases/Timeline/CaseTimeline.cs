@@ -47,7 +47,7 @@ public sealed class CaseTimeline(IDocumentStore store, MatchQueries matches, Inc
             switch (e)
             {
                 case CaseOpened o:
-                    entries.Add(new TimelineEntry(o.OpenedAt, o.OpenedAt, TimelineKind.CaseOpened, o.LeadForce, $"Case {o.Reference} opened: {o.Title}", null));
+                    entries.Add(new TimelineEntry(o.OpenedAt, o.OpenedAt, TimelineKind.CaseOpened, o.LeadForce, $"Case {o.Reference} opened by {o.LeadForce}: {o.Title}", null));
                     break;
                 case CaseNoteAdded n:
                     entries.Add(new TimelineEntry(n.AddedAt, n.AddedAt, TimelineKind.NoteAdded, n.AddedByForce ?? @case.LeadForce, n.Text, null));
@@ -63,7 +63,7 @@ public sealed class CaseTimeline(IDocumentStore store, MatchQueries matches, Inc
             var history = visible.Contains(a.IncidentId) ? await HistoryAsync(a.IncidentForce, a.IncidentId, known, cancellation) : [];
             var asKnown = history.Aggregate((Incident?)null, Incident.Evolve);
             var row = asKnown is null ? null : new IncidentRow(asKnown.Id, asKnown.Force, asKnown.ForceReference, asKnown.Details.Grading.Handling, asKnown.ReportedAt, asKnown.Retracted, asKnown.Version, asKnown.Details) { ShownTo = viewer };
-            entries.Add(new TimelineEntry(a.AttachedAt, a.AttachedAt, TimelineKind.IncidentAttached, a.IncidentForce, $"Incident {a.IncidentForce.TenantId()} {a.ForceReference} attached", row));
+            entries.Add(new TimelineEntry(a.AttachedAt, a.AttachedAt, TimelineKind.IncidentAttached, a.IncidentForce, $"{a.IncidentForce} incident {a.ForceReference} attached", row));
             if (row is null)
             {
                 // Withheld from this viewer: the attachment (a pointer's worth) and nothing of the content.
@@ -78,10 +78,10 @@ public sealed class CaseTimeline(IDocumentStore store, MatchQueries matches, Inc
                         entries.Add(new TimelineEntry(row.Details.OccurredAt, r.ReportedAt, TimelineKind.IncidentOccurred, row.Force, Describe(row), row));
                         break;
                     case IncidentAmended m:
-                        entries.Add(new TimelineEntry(m.AmendedAt, m.AmendedAt, TimelineKind.IncidentAmended, row.Force, $"Incident {row.Force.TenantId()} {row.ForceReference} amended", row));
+                        entries.Add(new TimelineEntry(m.AmendedAt, m.AmendedAt, TimelineKind.IncidentAmended, row.Force, $"{row.Force} incident {row.ForceReference} amended", row));
                         break;
                     case IncidentRetracted t:
-                        entries.Add(new TimelineEntry(t.RetractedAt, t.RetractedAt, TimelineKind.IncidentRetracted, row.Force, $"Incident {row.Force.TenantId()} {row.ForceReference} retracted: {t.Reason}", row));
+                        entries.Add(new TimelineEntry(t.RetractedAt, t.RetractedAt, TimelineKind.IncidentRetracted, row.Force, $"{row.Force} incident {row.ForceReference} retracted: {t.Reason}", row));
                         break;
                 }
             }
@@ -92,7 +92,7 @@ public sealed class CaseTimeline(IDocumentStore store, MatchQueries matches, Inc
             if (match.DetectedAt <= known)
             {
                 entries.Add(new TimelineEntry(match.DetectedAt, match.DetectedAt, TimelineKind.MatchFound, @case.LeadForce,
-                    $"A new incident shares a {match.Kind} with this case ({string.Join(", ", match.Forces.Select(f => f.TenantId()))})", null));
+                    $"A new incident shares {Words(match.Kind)} with this case ({string.Join(", ", match.Forces)})", null));
             }
         }
 
@@ -111,9 +111,27 @@ public sealed class CaseTimeline(IDocumentStore store, MatchQueries matches, Inc
 
     private static string Describe(IncidentRow row)
     {
-        var what = $"{row.Details.Category} reported by {row.Force.TenantId()} as {row.ForceReference}";
+        var what = $"{Words(row.Details.Category)} reported by {row.Force} as {row.ForceReference}";
         return row.Details.Summary is { } summary ? $"{what}: {summary}" : what;
     }
+
+    // Summaries are read by people: the words an investigator would write, not the schema's enum names
+    // (a force is named as it names itself, "Essex"; a category in sentence case).
+    private static string Words(IncidentCategory category) => category switch
+    {
+        IncidentCategory.CourierFraud => "Courier fraud",
+        IncidentCategory.ImpersonationFraud => "Impersonation fraud",
+        IncidentCategory.OtherFraud => "Other fraud",
+        _ => "Other incident",
+    };
+
+    private static string Words(MatchKind kind) => kind switch
+    {
+        MatchKind.PhoneNumber => "a phone number",
+        MatchKind.Vehicle => "a vehicle",
+        MatchKind.Courier => "a courier",
+        _ => "a suspect",
+    };
 
     /// <summary>When the service learnt of an event: the time its command was handled, carried in the event.</summary>
     private static DateTimeOffset RecordedAt(object e) => e switch
