@@ -36,8 +36,10 @@ public sealed class RecomputingTheChainTests(ServiceFixture service) : IClassFix
         var hertfordshire = await region.ReportedAsync(Force.Hertfordshire, AnIncident.Courier(Unique("HC"), [phone]));
         await region.ReadsAsync(Investigator(Force.Essex), ContractOperations.Incident, new { id = hertfordshire });
         await region.ReadsAsync(Investigator(Force.Hertfordshire), ContractOperations.PhoneNumberProfile, new { phone });
-        // Lengths count UTF-8 bytes, and a new line inside a value is only part of the value.
-        await region.ReadsAsync(Investigator(Force.Suffolk), ContractOperations.Incident, new { id = hertfordshire, why = "Safeguarding: Mrs Ó'Brien — \"the courier\"\nfollow-up=1 ✓" });
+        // Lengths count UTF-8 bytes. A justification holding a new line is refused and logged with
+        // the line feed made visible (a three-byte character), so the value's length still counts bytes.
+        await region.ReadsAsync(Investigator(Force.Suffolk), ContractOperations.Incident, new { id = hertfordshire, why = "Safeguarding: Mrs Ó'Brien — \"the courier\" follow-up=1 ✓" });
+        Assert.Equal("BAD_USER_INPUT", (await region.AsksAsync(Investigator(Force.Suffolk), ContractOperations.Incident, new { id = hertfordshire, why = "Safeguarding: Mrs Ó'Brien — \"the courier\"\nfollow-up=1 ✓" })).FirstErrorCode);
     }
 
     /// <summary>The contract does not show the client id; the auditor reads it from the row.</summary>
