@@ -16,7 +16,7 @@ public sealed class MatchGraphType : ObjectGraphType<Match>
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(ctx => ctx.Source.Id.ToString());
         Field<NonNullGraphType<ContractDateTimeGraphType>>("detectedAt").Resolve(ctx => ctx.Source.DetectedAt);
         Field<NonNullGraphType<EnumerationGraphType<MatchKind>>>("kind").Resolve(ctx => ctx.Source.Kind);
-        Field(m => m.Key).Description("The shared value: an E.164 number, a registration, or the id of a courier or suspect.");
+        Field(m => m.Key).Description("The shared value: an E.164 number, a registration, or for a courier or suspect the id of the identity key they were matched on (never the PNC ID or name behind it; entity names the person).");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ForceGraphType>>>>("forces").Resolve(ctx => ctx.Source.Forces);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<RecordPointerGraphType>>>>("pointers").Resolve(ctx => ctx.Source.Pointers);
         Field<NonNullGraphType<LinkNodeGraphType>>("entity")

@@ -24,6 +24,7 @@ public sealed class CaseMatchesTests(ServiceFixture service) : IClassFixture<Ser
         var match = Assert.Single(timeline, e => Kind(e) == "MATCH_FOUND");
         Assert.True(Time(match, "at") > timeline.Where(e => Kind(e) == "INCIDENT_ATTACHED").Max(e => Time(e, "at")), "the match was found after the attachment");
         Assert.Equal("MATCH_FOUND", Kind(timeline[^1]));
+        Assert.Equal("A new incident shares a phone number with this case (Essex, Hertfordshire)", match["summary"]!.GetValue<string>());
     }
 
     [Fact]

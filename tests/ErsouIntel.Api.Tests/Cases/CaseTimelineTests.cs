@@ -30,6 +30,8 @@ public sealed class CaseTimelineTests(ServiceFixture service) : IClassFixture<Se
         Assert.Equal(incidentId, Id(occurred["incident"]!));
         Assert.Equal(reference, occurred["incident"]!["forceReference"]!.GetValue<string>());
         Assert.Equal("HERTFORDSHIRE", occurred["force"]!.GetValue<string>());
+        Assert.StartsWith($"Courier fraud reported by Hertfordshire as {reference}: ", occurred["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal($"Hertfordshire incident {reference} attached", timeline[2]["summary"]!.GetValue<string>());
         Assert.True(Time(occurred, "at") < Time(timeline[1], "at"), "the incident occurred before the case was opened");
         Assert.Equal(incidentId, Id(timeline[2]["incident"]!));
         Assert.Equal("Victim's bank has frozen the card", timeline[3]["summary"]!.GetValue<string>());
