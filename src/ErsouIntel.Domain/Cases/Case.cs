@@ -162,7 +162,8 @@ public sealed record Case(
         }
 
         var invalid = new List<UserError>();
-        if (GivenJustification(command.Justification, invalid) is null && invalid.Count > 0)
+        GivenJustification(command.Justification, invalid);
+        if (invalid.Count > 0)
         {
             return ([], invalid);
         }
