@@ -14,8 +14,8 @@ public sealed record AccessedRecord(string Type, Guid Id, Force? Force);
 /// </summary>
 public sealed class AccessScope(Caller caller, Force force, Purpose purpose, string justification)
 {
-    public const int MinJustification = 10;
-    public const int MaxJustification = 500;
+    public const int MinJustification = Domain.Common.Justification.Min;
+    public const int MaxJustification = Domain.Common.Justification.Max;
 
     private readonly HashSet<AccessedRecord> records = [];
     private readonly HashSet<LoggedRecord> refused = [];

@@ -24,20 +24,11 @@ public static class OpenAccessScopeField
                 var purpose = ctx.GetArgument<Purpose>("purpose");
                 var given = ctx.GetArgument<string>("justification");
                 var (caller, force) = Authorize.Investigator(ctx, purpose, given);
-                var justification = given.Trim();
-                if (justification.Length is < AccessScope.MinJustification or > AccessScope.MaxJustification)
+                var (justification, refusedWith, problem) = Justification.Check(given);
+                if (justification is null)
                 {
-                    Authorize.NoteRefusal(ctx, caller, purpose, justification);
-                    throw new ExecutionError($"A justification of {AccessScope.MinJustification} to {AccessScope.MaxJustification} characters is required.")
-                    {
-                        Code = ErrorCodes.JustificationRequired,
-                    };
-                }
-
-                if (TypedText.Problem(justification, "justification") is { } problem)
-                {
-                    Authorize.NoteRefusal(ctx, caller, purpose, justification);
-                    throw new ExecutionError(problem) { Code = ErrorCodes.BadUserInput };
+                    Authorize.NoteRefusal(ctx, caller, purpose, given.Trim());
+                    throw new ExecutionError(problem ?? $"A justification of {Justification.Min} to {Justification.Max} characters is required.") { Code = refusedWith };
                 }
 
                 var scope = new AccessScope(caller, force, purpose, justification);

@@ -54,10 +54,10 @@ public sealed record Case(
     public const int MaxReason = 1000;
     public const int MaxUsername = 100;
 
-    /// <summary>A justification given with a case or one of its actions: as for an access scope, 10 to 500 characters once trimmed.</summary>
-    public const int MinJustification = 10;
+    /// <summary>A justification given with a case or one of its actions: as for an access scope (<see cref="Common.Justification"/>).</summary>
+    public const int MinJustification = Common.Justification.Min;
 
-    public const int MaxJustification = 500;
+    public const int MaxJustification = Common.Justification.Max;
 
     /// <summary>A case is visible to its members and to the investigators of its lead force.</summary>
     public bool IsVisibleTo(Actor actor) => Members.Contains(actor.Subject, StringComparer.Ordinal) || actor.Force == LeadForce;
@@ -135,20 +135,13 @@ public sealed record Case(
             return null;
         }
 
-        var trimmed = given.Trim();
-        if (trimmed.Length is < MinJustification or > MaxJustification)
+        var (text, refusedWith, problem) = Common.Justification.Check(given);
+        if (refusedWith is not null)
         {
-            errors.Add(UserError.At(UserErrorCodes.JustificationRequired, $"A justification, when given, holds {MinJustification} to {MaxJustification} characters.", "justification"));
-            return null;
+            errors.Add(UserError.At(refusedWith, problem ?? $"A justification, when given, holds {MinJustification} to {MaxJustification} characters.", "justification"));
         }
 
-        if (TypedText.Check(trimmed, "justification") is { } typed)
-        {
-            errors.Add(typed);
-            return null;
-        }
-
-        return trimmed;
+        return text;
     }
 
     /// <summary>What an action on the case is logged with: its own justification when given, else the case's.</summary>

@@ -20,16 +20,19 @@ public sealed class SchemaMigrationTests : IAsyncLifetime
 
     public Task DisposeAsync() => TestPostgres.DropDatabaseAsync(connectionString);
 
-    [Fact]
-    public async Task Asserting_the_schema_right_after_applying_it_finds_no_difference()
-    {
-        await using var app = await ErsouIntelHost.BuildAsync(["--environment", "Testing"], builder =>
+    /// <summary>The service on the test's database as production runs it: nothing created on start, only by the commands.</summary>
+    private Task<WebApplication> AsProductionAsync() =>
+        ErsouIntelHost.BuildAsync(["--environment", "Testing"], builder =>
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Postgres"] = connectionString,
-                // As production: nothing created on start, only by the commands.
                 ["Storage:ApplySchemaOnStartup"] = "false",
             }));
+
+    [Fact]
+    public async Task Asserting_the_schema_right_after_applying_it_finds_no_difference()
+    {
+        await using var app = await AsProductionAsync();
         var store = app.Services.GetRequiredService<IDocumentStore>();
 
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
@@ -45,12 +48,7 @@ public sealed class SchemaMigrationTests : IAsyncLifetime
     [Fact]
     public async Task Applying_the_schema_to_a_database_whose_case_references_were_unique_in_the_region_makes_them_unique_per_lead_force()
     {
-        await using var app = await ErsouIntelHost.BuildAsync(["--environment", "Testing"], builder =>
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Postgres"] = connectionString,
-                ["Storage:ApplySchemaOnStartup"] = "false",
-            }));
+        await using var app = await AsProductionAsync();
         var store = app.Services.GetRequiredService<IDocumentStore>();
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
 
