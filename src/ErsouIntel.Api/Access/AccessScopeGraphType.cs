@@ -1,6 +1,7 @@
 using ErsouIntel.Api.Cases.Reading;
 using ErsouIntel.Api.Incidents.Reading;
 using ErsouIntel.Api.Links;
+using ErsouIntel.Api.Links.Questions;
 using ErsouIntel.Api.Matches;
 using GraphQL.Types;
 
@@ -26,5 +27,10 @@ public sealed class AccessScopeGraphType : ObjectGraphType<AccessScope>
         CaseByIdField.AddTo(this);
         CasesField.AddTo(this);
         MatchesField.AddTo(this);
+        CouriersLinkedToField.AddTo(this);
+        NetworkField.AddTo(this);
+        PathsField.AddTo(this);
+        SearchField.AddTo(this);
+        NodeByIdField.AddTo(this);
     }
 }

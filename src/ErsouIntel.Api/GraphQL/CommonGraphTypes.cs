@@ -20,6 +20,8 @@ public sealed class PageInfoGraphType : ObjectGraphType<PageInfo>
         Name = "PageInfo";
         Field(p => p.HasNextPage);
         Field(p => p.EndCursor, nullable: true);
+        Field(p => p.HasPreviousPage).Description("True exactly when the page was asked for with after.");
+        Field(p => p.StartCursor, nullable: true);
     }
 }
 

@@ -56,6 +56,6 @@ public sealed class Keyset
         command.CommandText = sql + $" order by {order} limit @limit";
         command.Parameters.AddWithValue("limit", first + 1);
         var rows = await read(command, cancellation);
-        return Connection.From(rows, first, cursor);
+        return Connection.From(rows, first, cursor, afterGiven: condition is not null);
     }
 }

@@ -4,7 +4,8 @@ using GraphQL;
 
 namespace ErsouIntel.Api.GraphQL;
 
-public sealed record PageInfo(bool HasNextPage, string? EndCursor);
+/// <summary>Relay's page info. <c>hasPreviousPage</c> is true exactly when the page was asked for with <c>after</c>.</summary>
+public sealed record PageInfo(bool HasNextPage, string? EndCursor, bool HasPreviousPage = false, string? StartCursor = null);
 
 public sealed record Edge<T>(T Node, string Cursor);
 
@@ -13,11 +14,15 @@ public sealed record Connection<T>(IReadOnlyList<Edge<T>> Edges, PageInfo PageIn
 public static class Connection
 {
     /// <summary>Builds a page from rows fetched with one row more than asked for: that extra row only says there is a next page.</summary>
-    public static Connection<T> From<T>(IReadOnlyList<T> rowsPlusOne, int first, Func<T, string> cursor)
+    public static Connection<T> From<T>(IReadOnlyList<T> rowsPlusOne, int first, Func<T, string> cursor, bool afterGiven)
     {
         var page = rowsPlusOne.Take(first).Select(r => new Edge<T>(r, cursor(r))).ToList();
-        return new Connection<T>(page, new PageInfo(rowsPlusOne.Count > first, page.Count == 0 ? null : page[^1].Cursor));
+        return Page(page, rowsPlusOne.Count > first, afterGiven);
     }
+
+    /// <summary>A page of edges already cut.</summary>
+    public static Connection<T> Page<T>(IReadOnlyList<Edge<T>> page, bool hasNextPage, bool afterGiven) =>
+        new(page, new PageInfo(hasNextPage, page.Count == 0 ? null : page[^1].Cursor, afterGiven, page.Count == 0 ? null : page[0].Cursor));
 }
 
 /// <summary>Relay paging: <c>first</c> up to 200, opaque cursors over a (time, id) key, paging done in SQL.</summary>

@@ -34,6 +34,9 @@ public static class IntelligenceServices
         services.AddSingleton<Storage.ForceStreams>();
         services.AddSingleton<CaseWork>();
         services.AddSingleton<CaseTimeline>();
+        services.AddSingleton<Links.Questions.LinkStarts>();
+        services.AddScoped<Links.Questions.LinkBudget>();
+        services.AddSingleton<GraphQL.SealedCursors>();
         return services;
     }
 }

@@ -67,6 +67,9 @@ public sealed class CourierLinkGraphType : ObjectGraphType<CourierLink>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<RecordPointerGraphType>>>>("pointers")
             .Description("Every incident on the shortest path(s) that link this courier.")
             .Resolve(ctx => ctx.Source.Pointers);
+        Field<ContractDateTimeGraphType>("lastSeen")
+            .Description("Newest occurredAt among the linking incidents the caller sees in full; null when withheld.")
+            .Resolve(ctx => ctx.Source.LastSeen);
     }
 }
 

@@ -37,10 +37,53 @@ public readonly record struct EntityNode(Guid Id, string NodeKind, string Key);
 /// Entity nodes (numbers, vehicles, couriers, suspects) as link-graph nodes, for every parent of a
 /// level at once: a statement for the couriers, one for the suspects, one for the degrees.
 /// </summary>
-public sealed class LinkNodes(NpgsqlDataSource db, EntityQueries people)
+public sealed class LinkNodes(NpgsqlDataSource db, EntityQueries people, IncidentQueries incidents)
 {
     public static BatchLoader<EntityNode, LinkNodeView> OfEntity { get; } = new(async (services, viewer, nodes, cancellation) =>
         (await services.GetRequiredService<LinkNodes>().EntitiesAsync(viewer, nodes, cancellation)).ToLookup(n => n.Node, n => n.View));
+
+    /// <summary>
+    /// Incidents as link-graph nodes, in the order given: in full when the viewer sees them in full
+    /// (label: the force reference; degree: the numbers, cars and sightings it carries), otherwise a
+    /// pointer and nothing else (label "FORCE REFERENCE", degree 0). Each is noted on the scope as an
+    /// incident or as a pointer. Three statements whatever the count.
+    /// </summary>
+    public async Task<IReadOnlyList<LinkNodeView>> IncidentsAsync(Viewer viewer, IReadOnlyList<Guid> ids, CancellationToken cancellation)
+    {
+        var full = (await incidents.ByIdsAsync(viewer, ids, cancellation)).ToDictionary(r => r.Id);
+        var pointers = await RecordPointer.LoadAsync(db, viewer, [.. ids.Where(id => !full.ContainsKey(id))], cancellation);
+        var degrees = new Dictionary<Guid, int>();
+        if (full.Count > 0)
+        {
+            await using var command = db.CreateCommand(
+                "select incident_id, count(distinct (kind, ordinal))::int from ersou.li_links where incident_id = any(@ids) group by incident_id");
+            command.Parameters.AddWithValue("ids", full.Keys.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+            {
+                degrees[reader.GetGuid(0)] = reader.GetInt32(1);
+            }
+        }
+
+        var views = new List<LinkNodeView>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (full.TryGetValue(id, out var row))
+            {
+                views.Add(new LinkNodeView(id.ToString(), EntityKind.Incident, row.ForceReference, false, [row.Force], null, row, null, null, degrees.GetValueOrDefault(id), viewer));
+            }
+            else if (pointers.TryGetValue(id, out var pointer))
+            {
+                views.Add(Withheld(pointer, viewer));
+            }
+        }
+
+        return views;
+    }
+
+    /// <summary>A withheld incident: its pointer, and nothing of its contents, degree or dates.</summary>
+    public static LinkNodeView Withheld(RecordPointer record, Viewer viewer) =>
+        new(record.IncidentId.ToString(), EntityKind.Incident, $"{record.Force.TenantId()} {record.ForceReference}", true, [record.Force], record, null, null, null, 0, viewer);
 
     public async Task<IReadOnlyList<(EntityNode Node, LinkNodeView View)>> EntitiesAsync(Viewer viewer, IReadOnlyList<EntityNode> nodes, CancellationToken cancellation)
     {

@@ -9,7 +9,7 @@ using Npgsql;
 namespace ErsouIntel.Api.Links;
 
 /// <summary>One answer to "which couriers are linked to this number?".</summary>
-public sealed record CourierLink(EntityView? Courier, bool Withheld, IReadOnlyList<Force> Forces, int Hops, IReadOnlyList<RecordPointer> Pointers);
+public sealed record CourierLink(EntityView? Courier, bool Withheld, IReadOnlyList<Force> Forces, int Hops, IReadOnlyList<RecordPointer> Pointers, DateTimeOffset? LastSeen = null);
 
 public sealed class LinkGraphOptions
 {

@@ -36,7 +36,7 @@ public sealed class CaseTimeline(IDocumentStore store, MatchQueries matches, Inc
 
         if (caseEvents.Count == 0)
         {
-            return new Connection<TimelineEntry>([], new PageInfo(false, null));
+            return Connection.Page<TimelineEntry>([], false, after is not null);
         }
 
         var attached = caseEvents.OfType<IncidentAttachedToCase>().ToList();
@@ -99,7 +99,7 @@ public sealed class CaseTimeline(IDocumentStore store, MatchQueries matches, Inc
         var ordered = entries.OrderBy(e => e.At).ThenBy(e => e.RecordedAt).ThenBy(e => e.Kind).ToList();
         var start = (int)Math.Min(after is { } position ? position + 1 : 0, ordered.Count);
         var page = ordered.Skip(start).Take(first).Select((e, i) => new Edge<TimelineEntry>(e, Paging.Cursor(start + i))).ToList();
-        return new Connection<TimelineEntry>(page, new PageInfo(start + page.Count < ordered.Count, page.Count == 0 ? null : page[^1].Cursor));
+        return Connection.Page(page, start + page.Count < ordered.Count, after is not null);
     }
 
     private async Task<IReadOnlyList<object>> HistoryAsync(Force force, Guid incidentId, DateTimeOffset known, CancellationToken cancellation)
