@@ -1,5 +1,6 @@
 using ErsouIntel.Api.Access;
 using ErsouIntel.Api.GraphQL;
+using ErsouIntel.Api.Links.Questions;
 using ErsouIntel.Domain;
 using GraphQL;
 using GraphQL.Types;
@@ -9,7 +10,8 @@ using Npgsql;
 namespace ErsouIntel.Api.Links;
 
 /// <summary>One answer to "which couriers are linked to this number?".</summary>
-public sealed record CourierLink(EntityView? Courier, bool Withheld, IReadOnlyList<Force> Forces, int Hops, IReadOnlyList<RecordPointer> Pointers, DateTimeOffset? LastSeen = null);
+/// <param name="WithheldOrder">For a withheld link, the lowest node of its sightings: breaks ties between withheld links on the same incidents, never served.</param>
+public sealed record CourierLink(EntityView? Courier, bool Withheld, IReadOnlyList<Force> Forces, int Hops, IReadOnlyList<RecordPointer> Pointers, DateTimeOffset? LastSeen = null, Guid? WithheldOrder = null);
 
 public sealed class LinkGraphOptions
 {
@@ -19,7 +21,7 @@ public sealed class LinkGraphOptions
     public int MaxIncidentsWalked { get; set; } = 20_000;
 }
 
-/// <summary>The <c>linkedCouriers</c> field of an access scope, answered by <see cref="LinkedCouriers"/>.</summary>
+/// <summary>The <c>linkedCouriers</c> field of an access scope: <see cref="LinkedCouriers"/> from a number, every courier at once, in the order of <c>couriersLinkedTo</c>.</summary>
 public static class LinkedCouriersField
 {
     public static void AddTo(ObjectGraphType<AccessScope> scope) =>
@@ -27,35 +29,77 @@ public static class LinkedCouriersField
             .Description("Every courier within maxHops (1 to 4) of the number, across all six forces, nearest first.")
             .Argument<NonNullGraphType<StringGraphType>>("phoneNumber")
             .Argument<IntGraphType>("maxHops", arg => arg.DefaultValue = 2)
-            .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<LinkedCouriers>()
-                .FindAsync(Viewer.For(ctx.Source), ctx.GetArgument<string>("phoneNumber"), ctx.GetArgument("maxHops", 2), ctx.CancellationToken));
+            .WithComplexityImpact(context => LinkBudget.Weight(context, "maxHops", 2))
+            .ResolveAsync(async ctx =>
+            {
+                var maxHops = LinkArguments.Bounded(ctx, "maxHops", 2, LinkedCouriers.MinHops, LinkedCouriers.MaxHops);
+                var services = ctx.RequestServices!;
+                var start = await services.GetRequiredService<LinkStarts>().ResolveAsync(
+                    ctx.Source, new EntityRef(EntityKind.PhoneNumber, ctx.GetArgument<string>("phoneNumber")), ctx.CancellationToken);
+                var answer = await services.GetRequiredService<LinkedCouriers>().WalkAsync(Viewer.For(ctx.Source), start, maxHops, services.GetRequiredService<LinkBudget>(), ctx.CancellationToken);
+                return answer.Returned(answer.Links);
+            });
 }
 
 /// <summary>
-/// <c>linkedCouriers(phoneNumber, maxHops)</c>: a breadth-first walk over the link graph, one
-/// indexed SQL query per hop. Hop 1 is the incidents that carry the number; hop n+1 the
-/// incidents sharing any phone number, courier, suspect or vehicle with an incident of hop n.
-/// A courier's pointers are the incidents on its shortest paths back to the number.
+/// The couriers linked to a start, as one viewer may be shown them: every courier the walk met, in
+/// the contract's order (<see cref="CourierLinkOrder"/>), with whether the walk went the whole way.
+/// Nothing here is noted on the scope: <see cref="Returned"/> notes the couriers and pointers of the
+/// part of it that is handed out (all of it for <c>linkedCouriers</c>, one page for <c>couriersLinkedTo</c>).
 /// </summary>
-public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities, IOptions<LinkGraphOptions> options)
+public sealed record CourierWalk(IReadOnlyList<CourierLink> Links, bool Complete, Viewer Viewer)
+{
+    public IReadOnlyList<CourierLink> Returned(IReadOnlyList<CourierLink> handedOut)
+    {
+        foreach (var link in handedOut)
+        {
+            if (link.Courier is { } courier)
+            {
+                Viewer.Returned(RecordOwners.Courier, courier.Id, null);
+            }
+
+            foreach (var pointer in link.Pointers)
+            {
+                Viewer.Returned(RecordPointer.RecordType, pointer.IncidentId, pointer.Force);
+            }
+        }
+
+        return handedOut;
+    }
+}
+
+/// <summary>
+/// The walk behind <c>linkedCouriers</c> and <c>couriersLinkedTo</c>: breadth-first over the link
+/// graph, one indexed SQL query per hop. Hop 1 is the incidents that carry the start (an incident
+/// start is its own hop 1); hop n+1 the incidents sharing any phone number, courier, suspect or
+/// vehicle with an incident of hop n. The walk passes through withheld incidents: visibility decides
+/// what is shown of what it met, not where it goes. It stops at the request's walk allowance
+/// (<see cref="LinkBudget"/>); an answer cut there says so (<see cref="CourierWalk.Complete"/>).
+/// A courier's pointers are the incidents on its shortest paths back to the start.
+/// </summary>
+public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities)
 {
     public const int MinHops = 1;
     public const int MaxHops = 4;
 
-    public async Task<IReadOnlyList<CourierLink>> FindAsync(Viewer viewer, string phoneNumber, int maxHops, CancellationToken cancellation)
+    public async Task<CourierWalk> WalkAsync(Viewer viewer, LinkStart start, int maxHops, LinkBudget budget, CancellationToken cancellation)
     {
-        if (maxHops is < MinHops or > MaxHops)
+        var cap = budget.Allowance();
+        // Reads made to decide the answer are noted only for what is handed out (CourierWalk.Returned).
+        var quiet = viewer with { Scope = null };
+        var complete = true;
+        List<Guid> level;
+        if (start.Incident is { } incident)
         {
-            throw new ExecutionError($"maxHops must be between {MinHops} and {MaxHops}.") { Code = ErrorCodes.BadUserInput };
+            level = [incident];
+        }
+        else
+        {
+            (level, complete) = await FirstHopAsync(start.Nodes, cap, cancellation);
         }
 
-        var e164 = Normalise.PhoneNumber(phoneNumber)
-            ?? throw new ExecutionError("phoneNumber is not a phone number.") { Code = ErrorCodes.BadUserInput };
-
-        var cap = options.Value.MaxIncidentsWalked;
-        var (phoneEntity, level) = await FirstHopAsync(e164, cancellation);
         var visited = new HashSet<Guid>(level);
-        var expanded = new HashSet<Guid> { phoneEntity };
+        var expanded = new HashSet<Guid>(start.Nodes);
         // Per hop: which of that hop's incidents carry each entity; per incident: the entities it was reached through.
         var carriersByHop = new List<Dictionary<Guid, List<Guid>>>();
         var reachedVia = new Dictionary<Guid, List<Guid>>();
@@ -72,11 +116,11 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities, 
                 await using var reader = await links.ExecuteReaderAsync(cancellation);
                 while (await reader.ReadAsync(cancellation))
                 {
-                    var (incident, entity) = (reader.GetGuid(0), reader.GetGuid(1));
-                    Add(carriers, entity, incident);
+                    var (at, entity) = (reader.GetGuid(0), reader.GetGuid(1));
+                    Add(carriers, entity, at);
                     if (reader.GetString(2) == EntityView.Courier)
                     {
-                        var key = (incident, reader.GetInt32(3));
+                        var key = (at, reader.GetInt32(3));
                         if (!sightings.TryGetValue(key, out var sighting))
                         {
                             sightings[key] = sighting = (hop, []);
@@ -87,55 +131,103 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities, 
                 }
             }
 
-            if (hop == maxHops || visited.Count >= cap)
+            if (hop == maxHops)
             {
+                break;
+            }
+
+            if (visited.Count >= cap)
+            {
+                complete = false;
                 break;
             }
 
             // Each entity is walked once: after that every incident it links is visited.
             var fresh = carriers.Keys.Where(expanded.Add).ToArray();
             var next = new HashSet<Guid>();
-            await using (var step = db.CreateCommand("select incident_id, entity_id from ersou.li_links where entity_id = any(@entities) limit @cap"))
+            // Rows, not incidents, are limited (an incident reached through two entities is two rows):
+            // a read cut by the limit may have missed incidents, so the answer then says it is incomplete.
+            var rowLimit = 2 * cap;
+            var rows = 0;
+            await using (var step = db.CreateCommand("select incident_id, entity_id from ersou.li_links where entity_id = any(@entities) limit @rows"))
             {
                 step.Parameters.AddWithValue("entities", fresh);
-                step.Parameters.AddWithValue("cap", cap);
+                step.Parameters.AddWithValue("rows", rowLimit);
                 await using var reader = await step.ExecuteReaderAsync(cancellation);
-                while (await reader.ReadAsync(cancellation) && visited.Count < cap)
+                while (await reader.ReadAsync(cancellation))
                 {
-                    var (incident, entity) = (reader.GetGuid(0), reader.GetGuid(1));
-                    if (visited.Add(incident))
+                    rows++;
+                    var (at, entity) = (reader.GetGuid(0), reader.GetGuid(1));
+                    if (!visited.Contains(at))
                     {
-                        next.Add(incident);
+                        if (visited.Count >= cap)
+                        {
+                            complete = false;
+                            break;
+                        }
+
+                        visited.Add(at);
+                        next.Add(at);
                     }
 
-                    if (next.Contains(incident))
+                    if (next.Contains(at))
                     {
-                        Add(reachedVia, incident, entity);
+                        Add(reachedVia, at, entity);
                     }
                 }
             }
 
+            complete &= rows < rowLimit;
             level = [.. next];
         }
 
+        budget.Spend(visited.Count);
         if (sightings.Count == 0)
         {
-            return [];
+            return new CourierWalk([], complete, viewer);
         }
 
-        var groups = await GroupAsync(viewer, sightings, cancellation);
-        var paths = groups.Select(g => OnShortestPaths(g.Hops, g.Carriers, carriersByHop, reachedVia)).ToList();
-        var pointers = await RecordPointer.LoadAsync(db, viewer, paths.SelectMany(p => p).ToHashSet(), cancellation);
+        var groups = await GroupAsync(quiet, sightings, cancellation);
+        if (start.Kind == EntityKind.Courier)
+        {
+            // From a courier, that person is not listed.
+            groups.RemoveAll(g => g.Nodes.Overlaps(start.Nodes));
+        }
 
-        return groups
-            .Select((g, i) =>
-            {
-                var onPath = RecordPointer.Ordered(paths[i].Select(id => pointers[id]));
-                return (Order: g.Order, Link: new CourierLink(g.Courier, g.Courier is null, onPath.Select(p => p.Force).Distinct().Order().ToList(), g.Hops, onPath));
-            })
-            .OrderBy(x => x.Link.Hops).ThenBy(x => x.Order)
-            .Select(x => x.Link)
-            .ToList();
+        var paths = groups.Select(g => OnShortestPaths(g.Hops, g.Carriers, carriersByHop, reachedVia)).ToList();
+        var pointers = await PointersAsync(viewer, paths.SelectMany(p => p).ToHashSet(), cancellation);
+
+        var found = groups.Select((g, i) =>
+        {
+            var onPath = paths[i].Select(id => pointers[id]).ToList();
+            var ordered = RecordPointer.Ordered(onPath.Select(p => p.Pointer));
+            // The newest occurrence among the linking incidents the viewer sees in full; none for a withheld link.
+            var lastSeen = g.Courier is null ? null : onPath.Where(p => p.InFull).Select(p => (DateTimeOffset?)p.OccurredAt).Max();
+            var courier = g.Courier is null ? null : g.Courier with { ShownTo = viewer };
+            return new CourierLink(courier, courier is null, ordered.Select(p => p.Force).Distinct().Order().ToList(), g.Hops, ordered, lastSeen, courier is null ? g.Nodes.Min() : null);
+        });
+        return new CourierWalk([.. found.Order(CourierLinkOrder.Comparer)], complete, viewer);
+    }
+
+    /// <summary>What the order needs of each pointer: the pointer, and, only where the viewer sees the incident in full, when it occurred.</summary>
+    private async Task<Dictionary<Guid, (RecordPointer Pointer, bool InFull, DateTimeOffset OccurredAt)>> PointersAsync(Viewer viewer, IReadOnlyCollection<Guid> ids, CancellationToken cancellation)
+    {
+        var found = new Dictionary<Guid, (RecordPointer, bool, DateTimeOffset)>();
+        await using var command = db.CreateCommand(
+            $"select i.id, i.force, i.force_reference, i.handling, {Visibility.SeesInFull("i")}, i.occurred_at from ersou.li_incidents i where i.id = any(@ids)");
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        viewer.Bind(command);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation))
+        {
+            var inFull = reader.GetBoolean(4);
+            found[reader.GetGuid(0)] = (
+                new RecordPointer(reader.GetGuid(0), Forces.FromTenantId(reader.GetString(1)), reader.GetString(2), Enum.Parse<Domain.Incidents.HandlingCode>(reader.GetString(3))),
+                inFull,
+                inFull ? reader.GetFieldValue<DateTimeOffset>(5) : default);
+        }
+
+        return found;
     }
 
     /// <summary>
@@ -144,7 +236,7 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities, 
     /// by the keys they share among themselves and come back withheld. A courier's hop is the
     /// nearest of its sightings; its carriers are its sightings' incidents at that hop.
     /// </summary>
-    private async Task<List<(EntityView? Courier, int Hops, HashSet<Guid> Carriers, Guid Order)>> GroupAsync(
+    private async Task<List<(EntityView? Courier, int Hops, HashSet<Guid> Carriers, IReadOnlySet<Guid> Nodes)>> GroupAsync(
         Viewer viewer, Dictionary<(Guid Incident, int Ordinal), (int Hop, List<Guid> Nodes)> sightings, CancellationToken cancellation)
     {
         var seen = new HashSet<Guid>();
@@ -212,32 +304,35 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities, 
             withheld.Add(merged);
         }
 
-        return known.Select(k => ((EntityView?)k.Courier, k.Carriers, Order: k.Courier.Id))
-            .Concat(withheld.Select(w => ((EntityView?)null, w.Carriers, Order: w.Nodes.Min())))
+        return known.Select(k => ((EntityView?)k.Courier, k.Carriers, Nodes: (IReadOnlySet<Guid>)k.Courier.Nodes))
+            .Concat(withheld.Select(w => ((EntityView?)null, w.Carriers, Nodes: (IReadOnlySet<Guid>)w.Nodes)))
             .Select(g =>
             {
                 var hops = g.Carriers.Min(c => c.Hop);
-                return (g.Item1, hops, g.Carriers.Where(c => c.Hop == hops).Select(c => c.Incident).ToHashSet(), g.Order);
+                return (g.Item1, hops, g.Carriers.Where(c => c.Hop == hops).Select(c => c.Incident).ToHashSet(), g.Nodes);
             })
             .ToList();
     }
 
-    private async Task<(Guid Entity, List<Guid> Incidents)> FirstHopAsync(string e164, CancellationToken cancellation)
+    /// <summary>The incidents carrying any of the start's nodes, up to the allowance; incomplete when there were more.</summary>
+    private async Task<(List<Guid> Incidents, bool Complete)> FirstHopAsync(IReadOnlyList<Guid> nodes, int cap, CancellationToken cancellation)
     {
-        await using var command = db.CreateCommand(
-            "select distinct e.id, l.incident_id from ersou.li_entities e join ersou.li_links l on l.entity_id = e.id where e.kind = 'PHONE' and e.key = @e164 limit @cap");
-        command.Parameters.AddWithValue("e164", e164);
-        command.Parameters.AddWithValue("cap", options.Value.MaxIncidentsWalked);
-        var entity = Guid.Empty;
         var ids = new List<Guid>();
+        if (nodes.Count == 0)
+        {
+            return (ids, true);
+        }
+
+        await using var command = db.CreateCommand("select distinct incident_id from ersou.li_links where entity_id = any(@nodes) limit @limit");
+        command.Parameters.AddWithValue("nodes", nodes.ToArray());
+        command.Parameters.AddWithValue("limit", cap + 1);
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation))
         {
-            entity = reader.GetGuid(0);
-            ids.Add(reader.GetGuid(1));
+            ids.Add(reader.GetGuid(0));
         }
 
-        return (entity, ids);
+        return ids.Count > cap ? (ids.GetRange(0, cap), false) : (ids, true);
     }
 
     private static void Add(Dictionary<Guid, List<Guid>> map, Guid key, Guid value)

@@ -30,12 +30,10 @@ public sealed class EntityRefInputGraphType : InputObjectGraphType<EntityRef>
 /// is shown, so a walk leaves from the whole person), or the incident. Empty when the start is
 /// unknown, or is a service id the viewer may not see: both answer alike.
 /// </summary>
-public sealed record LinkStart(EntityRef Asked, EntityKind Kind, IReadOnlyList<Guid> Nodes, Guid? Incident)
+/// <param name="Canonical">What was asked in one spelling (the normalised number, registration or PNC ID, or the id), so a cursor is bound to the question and not to how it was typed.</param>
+public sealed record LinkStart(EntityKind Kind, string Canonical, IReadOnlyList<Guid> Nodes, Guid? Incident)
 {
     public bool IsEmpty => Nodes.Count == 0 && Incident is null;
-
-    /// <summary>The question's start in one spelling, so a cursor is bound to what was asked and not to how it was typed.</summary>
-    public string Canonical => $"{Kind}:{(Incident is { } incident ? incident.ToString("N") : string.Join(',', Nodes.Order().Select(n => n.ToString("N"))))}";
 }
 
 /// <summary>
@@ -54,14 +52,14 @@ public sealed class LinkStarts(NpgsqlDataSource db, EntityQueries people, Record
         {
             case EntityKind.PhoneNumber:
                 var e164 = Normalise.PhoneNumber(asked.Key) ?? throw BadKey("a phone number");
-                return Start(asked, await NodeAsync("PHONE", e164, cancellation));
+                return Start(asked, e164, await NodeAsync("PHONE", e164, cancellation));
             case EntityKind.Vehicle:
                 var registration = Normalise.VehicleRegistration(asked.Key) ?? throw BadKey("a vehicle registration");
-                return Start(asked, await NodeAsync("VEHICLE", registration, cancellation));
+                return Start(asked, registration, await NodeAsync("VEHICLE", registration, cancellation));
             case EntityKind.Incident:
                 if (Guid.TryParse(asked.Key, out var incident) && await SeesIncidentAsync(viewer, incident, cancellation))
                 {
-                    return new LinkStart(asked, asked.Kind, [], incident);
+                    return new LinkStart(asked.Kind, incident.ToString("D"), [], incident);
                 }
 
                 return await RefusedAsync(scope, asked, IncidentQueries.RecordType, cancellation);
@@ -70,23 +68,23 @@ public sealed class LinkStarts(NpgsqlDataSource db, EntityQueries people, Record
                 if (Guid.TryParse(asked.Key, out var id))
                 {
                     return await people.PersonAsync(viewer, kind, [id], cancellation) is { } person
-                        ? new LinkStart(asked, asked.Kind, [.. person.Nodes.Order()], null)
+                        ? new LinkStart(asked.Kind, id.ToString("D"), [.. person.Nodes.Order()], null)
                         : await RefusedAsync(scope, asked, kind == EntityView.Courier ? RecordOwners.Courier : RecordOwners.Suspect, cancellation);
                 }
 
                 var pnc = Normalise.PncId(asked.Key) ?? throw BadKey("an id the service gave or a PNC ID");
                 if (await KeyNodeAsync(kind, "pnc:" + pnc, cancellation) is not { } node)
                 {
-                    return Start(asked, null);
+                    return Start(asked, pnc, null);
                 }
 
                 // The person as the viewer knows them, when some sighting they see in full carries the PNC ID.
                 var known = await people.PersonAsync(viewer, kind, [node], cancellation);
-                return new LinkStart(asked, asked.Kind, [.. (known?.Nodes ?? new HashSet<Guid>()).Append(node).Distinct().Order()], null);
+                return new LinkStart(asked.Kind, pnc, [.. (known?.Nodes ?? new HashSet<Guid>()).Append(node).Distinct().Order()], null);
         }
     }
 
-    private static LinkStart Start(EntityRef asked, Guid? node) => new(asked, asked.Kind, node is { } n ? [n] : [], null);
+    private static LinkStart Start(EntityRef asked, string canonical, Guid? node) => new(asked.Kind, canonical, node is { } n ? [n] : [], null);
 
     private static ExecutionError BadKey(string what) => new($"entity.key is not {what}.") { Code = ErrorCodes.BadUserInput };
 
@@ -97,8 +95,10 @@ public sealed class LinkStarts(NpgsqlDataSource db, EntityQueries people, Record
             scope.Refused(record);
         }
 
-        return new LinkStart(asked, asked.Kind, [], null);
+        return new LinkStart(asked.Kind, TypedTextSafe(asked.Key), [], null);
     }
+
+    private static string TypedTextSafe(string key) => Domain.Common.TypedText.MadeSafe(key, RecordOwners.MaxIdText);
 
     private async Task<Guid?> NodeAsync(string kind, string key, CancellationToken cancellation)
     {
