@@ -8,7 +8,8 @@ public static class LinkArguments
 {
     public static int Bounded(IResolveFieldContext context, string name, int defaultValue, int min, int max)
     {
-        var value = context.GetArgument(name, defaultValue);
+        // An explicit null (an operation passing on an unset variable) means the default.
+        var value = context.GetArgument<int?>(name) ?? defaultValue;
         return value >= min && value <= max
             ? value
             : throw new ExecutionError($"{name} must be between {min} and {max}.") { Code = ErrorCodes.BadUserInput };

@@ -39,7 +39,7 @@ public sealed class LinkBudget(IOptions<LinkGraphOptions> options)
     /// document of many aliased deep walks is refused before it starts (<see cref="GraphQLLimits.MaxComplexity"/>).
     /// </summary>
     public static FieldComplexityResult Weight(FieldImpactContext context, string hopsArgument, int defaultHops) =>
-        new(PerHop * Math.Max(1, context.GetArgument(hopsArgument, defaultHops)), 1);
+        new(PerHop * Math.Clamp(context.GetArgument<int?>(hopsArgument) ?? defaultHops, 1, 6), 1);
 
     /// <summary>Complexity of one hop of a link question: four 4-hop questions fill the default limit of 20,000.</summary>
     public const double PerHop = 1_200;
