@@ -323,3 +323,51 @@ public sealed class PathRuleTests
         Assert.Equal(["a/z/b", "a/B1/m/c/b", "a/b1/m/c/b"], ordered);
     }
 }
+
+/// <summary>
+/// A walk bound of 4 incidents, and a number on five: a path question that would have to walk
+/// through that number before the two ends meet is a clear error, not an empty answer that would
+/// read as "not connected".
+/// </summary>
+public sealed class RegionWithABoilerRoom : ServiceFixture
+{
+    public const string BoilerRoom = "07700 900601", Link = "07700 900602", Far = "07700 900603";
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["LinkGraph:MaxIncidentsWalked"] = "4" };
+
+    protected override async Task SeedAsync()
+    {
+        var region = new Region(this);
+        await region.ReportedAsync(Force.Essex, AnIncident.Courier("EX-HUB-1", [BoilerRoom, Link]));
+        for (var i = 2; i <= 5; i++)
+        {
+            await region.ReportedAsync(Force.Essex, AnIncident.Courier($"EX-HUB-{i}", [BoilerRoom]));
+        }
+
+        await region.ReportedAsync(Force.Norfolk, AnIncident.Courier("NK-FAR-1", [Link, Far]));
+    }
+}
+
+public sealed class PathsWalkBoundTests(RegionWithABoilerRoom seeded) : IClassFixture<RegionWithABoilerRoom>
+{
+    private readonly Region region = new(seeded);
+    private static readonly TestCaller Investigator = TestCaller.Investigator(Force.Suffolk);
+
+    private static object Phone(string number) => new { kind = "PHONE_NUMBER", key = number };
+
+    [Fact]
+    public async Task A_question_that_must_walk_past_the_bound_before_its_ends_meet_is_too_complex()
+    {
+        var answer = await region.AsksAsync(Investigator, "Paths", new { from = Phone(RegionWithABoilerRoom.BoilerRoom), to = Phone(RegionWithABoilerRoom.Far) });
+
+        Assert.Equal("QUERY_TOO_COMPLEX", answer.FirstErrorCode);
+    }
+
+    [Fact]
+    public async Task A_question_that_meets_within_the_bound_is_answered()
+    {
+        var paths = (await region.ReadsAsync(Investigator, "Paths", new { from = Phone(RegionWithABoilerRoom.Link), to = Phone(RegionWithABoilerRoom.Far) }))["paths"]!.AsArray();
+
+        Assert.Equal(1, Assert.Single(paths)!["hops"]!.GetValue<int>());
+    }
+}
