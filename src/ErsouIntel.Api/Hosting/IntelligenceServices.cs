@@ -36,6 +36,7 @@ public static class IntelligenceServices
         services.AddSingleton<CaseTimeline>();
         services.AddSingleton<Links.Questions.LinkStarts>();
         services.AddScoped<Links.Questions.LinkBudget>();
+        services.AddSingleton<Links.Questions.PathSearch>();
         services.AddSingleton<GraphQL.SealedCursors>();
         return services;
     }
