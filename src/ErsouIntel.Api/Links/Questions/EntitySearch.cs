@@ -26,7 +26,7 @@ public sealed class EntitySearch(NpgsqlDataSource db, EntityQueries people, Link
     /// the index yields; the hits are the first <c>first</c> of their people by label. A name shared
     /// by more sightings than this is narrowed by typing more of it.
     /// </summary>
-    public const int MaxNameCandidates = 200;
+    public const int MaxNameCandidates = 100;
 
     /// <summary>Type named in the REFUSED entry for a searched id that names nothing the log tracks.</summary>
     public const string AskedType = "Node";
@@ -86,7 +86,7 @@ public sealed class EntitySearch(NpgsqlDataSource db, EntityQueries people, Link
         if (hits.Count < first && text.NameQuery is { } words)
         {
             var named = await NamedAsync(viewer, words, hits.Select(h => h.Node.Id).ToHashSet(), first - hits.Count, cancellation);
-            hits.AddRange((await nodes.EntitiesAsync(viewer, named, cancellation)).Select(n => new SearchHitView(n.View, "NAME")));
+            hits.AddRange(named.Select(view => new SearchHitView(view, "NAME")));
         }
 
         return hits;
@@ -199,11 +199,11 @@ public sealed class EntitySearch(NpgsqlDataSource db, EntityQueries people, Link
     /// <summary>
     /// Couriers and suspects with a name word starting with each of the words, on sightings the
     /// viewer sees in full: up to <paramref name="wanted"/> people not already hit, by label then
-    /// served id (the order says nothing the nodes do not). The candidates are read and assembled
-    /// for ordering without noting them on the scope; only the people returned are read again for
-    /// the caller (<see cref="LinkNodes.EntitiesAsync"/>), and so logged.
+    /// served id (the order says nothing the nodes do not). When the candidates are more people than
+    /// wanted, they are first assembled for ordering without noting them on the scope; only the
+    /// people returned are read for the caller (<see cref="LinkNodes.EntitiesAsync"/>), and so logged.
     /// </summary>
-    private async Task<List<EntityNode>> NamedAsync(Viewer viewer, string words, HashSet<string> hit, int wanted, CancellationToken cancellation)
+    private async Task<IEnumerable<LinkNodeView>> NamedAsync(Viewer viewer, string words, HashSet<string> hit, int wanted, CancellationToken cancellation)
     {
         await using var command = db.CreateCommand(
             $"""
@@ -220,20 +220,33 @@ public sealed class EntitySearch(NpgsqlDataSource db, EntityQueries people, Link
         command.Parameters.AddWithValue("words", words);
         command.Parameters.AddWithValue("cap", MaxNameCandidates);
         viewer.Bind(command);
-        var candidates = new List<(Guid Node, string Kind)>();
+        var candidates = new List<EntityNode>();
         await using (var reader = await command.ExecuteReaderAsync(cancellation))
         {
             while (await reader.ReadAsync(cancellation))
             {
-                candidates.Add((reader.GetGuid(0), reader.GetString(1)));
+                candidates.Add(new EntityNode(reader.GetGuid(0), reader.GetString(1), string.Empty));
             }
         }
 
+        // No more nodes than people wanted: every one is returned, so none needs ordering beforehand.
+        var chosen = candidates.Count <= wanted ? candidates : await FirstPeopleAsync(viewer, candidates, hit, wanted, cancellation);
+        var views = (await nodes.EntitiesAsync(viewer, chosen, cancellation)).Select(n => n.View).ToList();
+        var byId = views.DistinctBy(v => v.Id).ToDictionary(v => v.Id);
+        return Ordered(byId.Values.Select(v => (v.Kind.ToString(), Guid.Parse(v.Id), v.Label)))
+            .Where(p => !hit.Contains(p.Id.ToString()))
+            .Take(wanted)
+            .Select(p => byId[p.Id.ToString()]);
+    }
+
+    /// <summary>The first people of the candidates by label and id, assembled without noting them on the scope.</summary>
+    private async Task<List<EntityNode>> FirstPeopleAsync(Viewer viewer, List<EntityNode> candidates, HashSet<string> hit, int wanted, CancellationToken cancellation)
+    {
         var unlogged = viewer with { Scope = null };
         var found = new List<EntityView>();
         foreach (var kind in new[] { EntityView.Courier, EntityView.Suspect })
         {
-            var seeds = candidates.Where(c => c.Kind == kind).Select(c => (IReadOnlyCollection<Guid>)[c.Node]).ToList();
+            var seeds = candidates.Where(c => c.NodeKind == kind).Select(c => (IReadOnlyCollection<Guid>)[c.Id]).ToList();
             if (seeds.Count > 0)
             {
                 found.AddRange((await people.PersonsAsync(unlogged, kind, seeds, cancellation)).OfType<EntityView>());

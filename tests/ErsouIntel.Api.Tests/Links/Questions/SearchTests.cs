@@ -243,6 +243,14 @@ public sealed class SearchTests(ServiceFixture service, ITestOutputHelper output
         Assert.Equal(4, fewData["access"]!["search"]!.AsArray().Count);
         Assert.Equal(16, manyData["access"]!["search"]!.AsArray().Count);
         Assert.Equal(fewStatements, manyStatements);
+
+        // Fewer wanted than found: the candidates are ordered first, in one more statement whatever their number.
+        var (fewCut, _) = await Statements.CountAsync(service, investigator, output, query, new { text = few, first = 3, purpose = "INVESTIGATION", why = Region.Why });
+        var (manyCut, manyCutData) = await Statements.CountAsync(service, investigator, output, query, new { text = many, first = 3, purpose = "INVESTIGATION", why = Region.Why });
+        Assert.Equal(fewCut, manyCut);
+        Assert.Equal(
+            manyData["access"]!["search"]!.AsArray().Take(3).Select(h => h!["node"]!["id"]!.GetValue<string>()),
+            manyCutData["access"]!["search"]!.AsArray().Select(h => h!["node"]!["id"]!.GetValue<string>()));
     }
 
     [Fact]
