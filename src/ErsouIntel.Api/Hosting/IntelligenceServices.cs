@@ -35,6 +35,7 @@ public static class IntelligenceServices
         services.AddSingleton<CaseWork>();
         services.AddSingleton<CaseTimeline>();
         services.AddSingleton<Links.Questions.LinkStarts>();
+        services.AddSingleton<Links.Questions.NetworkWalk>();
         services.AddScoped<Links.Questions.LinkBudget>();
         services.AddSingleton<GraphQL.SealedCursors>();
         return services;

@@ -37,9 +37,10 @@ public sealed class LinkBudget(IOptions<LinkGraphOptions> options)
     /// What a link question weighs in the complexity rules before anything runs: a share of the
     /// operation's limit for each hop it may walk, so that a few questions fit in one request and a
     /// document of many aliased deep walks is refused before it starts (<see cref="GraphQLLimits.MaxComplexity"/>).
+    /// An explicit null weighs as the default, as the resolver reads it (<see cref="LinkArguments.Bounded"/>).
     /// </summary>
     public static FieldComplexityResult Weight(FieldImpactContext context, string hopsArgument, int defaultHops) =>
-        new(PerHop * Math.Max(1, context.GetArgument(hopsArgument, defaultHops)), 1);
+        new(PerHop * Math.Max(1, context.GetArgument<int?>(hopsArgument) ?? defaultHops), 1);
 
     /// <summary>Complexity of one hop of a link question: four 4-hop questions fill the default limit of 20,000.</summary>
     public const double PerHop = 1_200;
