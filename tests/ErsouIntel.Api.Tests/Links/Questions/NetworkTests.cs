@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ErsouIntel.Api.Tests.Audit;
+using ErsouIntel.Api.Tests.Cases;
 using ErsouIntel.Api.Tests.GraphQL;
 using ErsouIntel.Api.Tests.Infrastructure;
 using ErsouIntel.Domain;
@@ -158,6 +159,40 @@ public sealed class NetworkTests(RegionForLinkCharts region, ITestOutputHelper o
         var herts = network["nodes"]!.AsArray().Single(n => n!["id"]!.GetValue<string>() == Incident("HT-A"))!;
         Assert.False(herts["withheld"]!.GetValue<bool>());
         Assert.Equal("HT-A", herts["incident"]!["forceReference"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_withheld_record_opened_to_the_caller_by_a_case_is_shown_in_full_and_walked_through()
+    {
+        var essex = TestCaller.Investigator(Force.Essex, "essex-case-lead");
+        var member = TestCaller.Investigator(Force.Hertfordshire, "hertfordshire-case-member");
+        var caseId = await steps.OpensCaseAsync(essex, "EX-CHART-1");
+        CaseSteps.Accepted(await steps.AttachesAsync(essex, caseId, Incident("EX-W")));
+        CaseSteps.Accepted(await steps.AddsMemberAsync(essex, caseId, member.Subject));
+
+        var network = await ChartAsync(member, Around("PHONE_NUMBER", RegionForLinkCharts.P));
+
+        var opened = network["nodes"]!.AsArray().Single(n => n!["id"]!.GetValue<string>() == Incident("EX-W"))!;
+        Assert.False(opened["withheld"]!.GetValue<bool>());
+        // Newest of the three now that it is seen in full, and Wendy is reached through it.
+        Assert.Equal(Incident("EX-W"), Ids(network)[1]);
+        Assert.Contains(Courier("Wendy"), Ids(network));
+        Assert.Contains($"{Incident("EX-W")} {Courier("Wendy")} COURIER", Edges(network));
+    }
+
+    [Fact]
+    public async Task An_amended_occurrence_time_moves_the_incident_in_the_order()
+    {
+        const string number = "07700 900031";
+        await steps.ReportsAsync(Force.Hertfordshire, AnIncident.Courier("HT-AM-1", [number], occurredAt: "2024-01-01T10:00:00Z"));
+        await steps.ReportsAsync(Force.Hertfordshire, AnIncident.Courier("HT-AM-2", [number], occurredAt: "2024-01-02T10:00:00Z"));
+        var before = Ids(await ChartAsync(Hertfordshire, Around("PHONE_NUMBER", number))).Skip(1).ToList();
+
+        await steps.ReportsAsync(Force.Hertfordshire, AnIncident.Courier("HT-AM-1", [number], occurredAt: "2024-01-03T10:00:00Z"));
+        var after = Ids(await ChartAsync(Hertfordshire, Around("PHONE_NUMBER", number))).Skip(1).ToList();
+
+        Assert.Equal(2, before.Count);
+        Assert.Equal([before[1], before[0]], after);
     }
 
     [Fact]
