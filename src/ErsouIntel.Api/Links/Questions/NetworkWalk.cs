@@ -30,8 +30,10 @@ public sealed class NetworkWalk(NpgsqlDataSource db, LinkStarts starts, LinkNode
 
         var walk = new Walk(maxNodes);
         var startIncidents = new List<Guid>();
+        // Every start's entities read at once; then the starts in the order asked, each start's nodes
+        // one entity (a person's every node).
         var startNodes = await EntityNodesAsync([.. resolved.SelectMany(s => s.Nodes).Distinct()], cancellation);
-        // Starts in the order asked: each start's nodes are one entity (a person's every node).
+        var startEntities = await EntitiesAsync(walker, [.. startNodes.Values], cancellation);
         var frontier = new List<Guid>();
         var frontierDegree = 0;
         foreach (var start in resolved)
@@ -42,8 +44,7 @@ public sealed class NetworkWalk(NpgsqlDataSource db, LinkStarts starts, LinkNode
             }
             else if (start.Nodes.Count > 0)
             {
-                var entities = await EntitiesAsync(walker, [.. start.Nodes.Where(startNodes.ContainsKey).Select(n => startNodes[n])], cancellation);
-                foreach (var entity in entities.Where(walk.TryAddEntity))
+                foreach (var entity in startEntities.Where(e => e.Nodes.Append(e.Node.Id).Any(start.Nodes.Contains)).Where(walk.TryAddEntity))
                 {
                     frontier.AddRange(entity.Nodes);
                     frontierDegree = Math.Max(frontierDegree, entity.Degree);
