@@ -148,17 +148,26 @@ public sealed class LinkNodes(NpgsqlDataSource db, EntityQueries people, Inciden
             return counted;
         }
 
+        // Costs a hub's size only in index entries: the degree is an index-only count over
+        // (entity_id, incident_id), and the forces come from the node's match across forces, which
+        // the linking keeps exact and which exists exactly when two forces or more carry it; a node
+        // without one has one force, read from any one of its incidents. Joining every link of a
+        // hub to its incident for the forces took 1.3 s at 1M for a number on 50,000 incidents.
         await using var command = db.CreateCommand(
             """
             with p(node, grp) as (select * from unnest(@nodes::uuid[], @groups::int[]))
-            select p.grp,
-                   count(distinct l.incident_id)::int,
-                   coalesce(array_agg(distinct i.force) filter (where i.force is not null), '{}'),
-                   (select min(substr(k.key, 5)) from ersou.li_entity_keys k join p p2 on p2.node = k.entity_id where p2.grp = p.grp and k.key like 'pnc:%')
-              from p
-              left join ersou.li_links l on l.entity_id = p.node
-              left join ersou.li_incidents i on i.id = l.incident_id
-             group by p.grp
+            select g.grp,
+                   (select count(distinct l.incident_id)::int from ersou.li_links l where l.entity_id in (select p2.node from p p2 where p2.grp = g.grp)),
+                   (select coalesce(array_agg(distinct f.force), '{}')
+                      from p p2
+                      cross join lateral (
+                          select unnest(m.forces) as force from ersou.li_matches m where m.entity_id = p2.node and m.case_id is null
+                          union
+                          select (select i.force from ersou.li_links l join ersou.li_incidents i on i.id = l.incident_id where l.entity_id = p2.node limit 1)
+                      ) f
+                     where p2.grp = g.grp and f.force is not null),
+                   (select min(substr(k.key, 5)) from ersou.li_entity_keys k join p p2 on p2.node = k.entity_id where p2.grp = g.grp and k.key like 'pnc:%')
+              from (select distinct grp from p) g
             """);
         command.Parameters.AddWithValue("nodes", groups.SelectMany(g => g).ToArray());
         command.Parameters.AddWithValue("groups", groups.SelectMany((g, i) => g.Select(_ => i)).ToArray());
