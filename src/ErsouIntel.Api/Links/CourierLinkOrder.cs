@@ -28,9 +28,9 @@ public static class CourierLinkOrder
         }
     }
 
-    public static Key Of(CourierLink link) => link.Courier is { } courier
-        ? new Key(link.Hops, false, link.LastSeen?.UtcTicks ?? -1, "", courier.Id.ToString())
-        : new Key(link.Hops, true, 0, PointerText(link.Pointers), link.WithheldOrder?.ToString() ?? "");
+    public static Key Of(CourierLink link) => !link.Withheld
+        ? new Key(link.Hops, false, link.LastSeen?.UtcTicks ?? -1, "", link.OrderId.ToString())
+        : new Key(link.Hops, true, 0, PointerText(link.Pointers), link.OrderId.ToString());
 
     public static int Compare(Key a, Key b)
     {

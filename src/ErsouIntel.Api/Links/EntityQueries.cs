@@ -130,6 +130,133 @@ public sealed class EntityQueries(NpgsqlDataSource db)
         (await PersonsAsync(viewer, kind, [seeds], cancellation))[0];
 
     /// <summary>
+    /// Who is one person, for the viewer, among many key nodes, without reading anyone's sightings:
+    /// breadth-first from <paramref name="seeds"/>, one statement per round, over the pairs of nodes
+    /// that some sighting the viewer sees in full carries together (a join made only by a withheld
+    /// record is not one). A pair is read once and its visibility proved by the first sighting that
+    /// shows it, so a courier on fifty incidents costs an index range, not fifty incident reads.
+    /// Returns each node reached with its person's nodes; a person's id is the lowest of them, as in
+    /// <see cref="PersonsAsync"/>. Seeds must be nodes of sightings the viewer sees in full.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlySet<Guid>>> PeopleOfAsync(Viewer viewer, string kind, IReadOnlyCollection<Guid> seeds, CancellationToken cancellation)
+    {
+        var neighbours = seeds.Distinct().ToDictionary(n => n, _ => new List<Guid>());
+        var frontier = neighbours.Keys.ToArray();
+        while (frontier.Length > 0)
+        {
+            await using var command = db.CreateCommand(
+                $"""
+                with pairs as (
+                    select distinct l1.entity_id as a, l2.entity_id as b
+                      from ersou.li_links l1
+                      join ersou.li_links l2 on l2.incident_id = l1.incident_id and l2.kind = l1.kind and l2.ordinal = l1.ordinal and l2.entity_id <> l1.entity_id
+                     where l1.entity_id = any(@frontier) and l1.kind = @kind)
+                select p.a, p.b
+                  from pairs p
+                 where exists (
+                    select 1
+                      from ersou.li_links s1
+                      join ersou.li_links s2 on s2.incident_id = s1.incident_id and s2.kind = s1.kind and s2.ordinal = s1.ordinal and s2.entity_id = p.b
+                      join ersou.li_incidents i on i.id = s1.incident_id and {Visibility.SeesInFull("i")}
+                     where s1.entity_id = p.a and s1.kind = @kind)
+                """);
+            command.Parameters.AddWithValue("frontier", frontier);
+            command.Parameters.AddWithValue("kind", kind);
+            viewer.Bind(command);
+            var next = new List<Guid>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellation))
+            {
+                while (await reader.ReadAsync(cancellation))
+                {
+                    var (a, b) = (reader.GetGuid(0), reader.GetGuid(1));
+                    neighbours[a].Add(b);
+                    if (!neighbours.ContainsKey(b))
+                    {
+                        neighbours[b] = [];
+                        next.Add(b);
+                    }
+                }
+            }
+
+            frontier = [.. next];
+        }
+
+        var people = new Dictionary<Guid, IReadOnlySet<Guid>>();
+        foreach (var start in neighbours.Keys.Where(n => !people.ContainsKey(n)))
+        {
+            var person = new HashSet<Guid> { start };
+            var walk = new Stack<Guid>([start]);
+            while (walk.TryPop(out var node))
+            {
+                foreach (var other in neighbours[node].Where(person.Add))
+                {
+                    walk.Push(other);
+                }
+            }
+
+            foreach (var node in person)
+            {
+                people[node] = person;
+            }
+        }
+
+        return people;
+    }
+
+    /// <summary>
+    /// The people <see cref="PeopleOfAsync"/> found, as views: each one's sightings the viewer sees in
+    /// full, newest first, at most <see cref="MaxSightings"/>; one statement for all. Each is noted on the scope.
+    /// </summary>
+    public async Task<IReadOnlyList<EntityView>> ViewsAsync(Viewer viewer, string kind, IReadOnlyList<IReadOnlySet<Guid>> people, CancellationToken cancellation)
+    {
+        if (people.Count == 0)
+        {
+            return [];
+        }
+
+        await using var command = db.CreateCommand(
+            $"""
+            select l.incident_id, l.ordinal, l.entity_id, i.force, i.occurred_at, l.name, l.description, l.registration
+              from ersou.li_links l
+              join ersou.li_incidents i on i.id = l.incident_id
+             where l.entity_id = any(@nodes) and l.kind = @kind and {Visibility.SeesInFull("i")}
+             order by i.occurred_at desc, l.incident_id, l.ordinal
+             limit @max
+            """);
+        command.Parameters.AddWithValue("nodes", people.SelectMany(p => p).Distinct().ToArray());
+        command.Parameters.AddWithValue("kind", kind);
+        command.Parameters.AddWithValue("max", MaxSightings * people.Count);
+        viewer.Bind(command);
+        var personOf = people.SelectMany((p, i) => p.Select(n => (n, i))).ToDictionary(x => x.n, x => x.i);
+        var rows = people.Select(_ => new List<Sighting>()).ToList();
+        await using (var reader = await command.ExecuteReaderAsync(cancellation))
+        {
+            while (await reader.ReadAsync(cancellation))
+            {
+                var mine = rows[personOf[reader.GetGuid(2)]];
+                if (mine.Count < MaxSightings)
+                {
+                    mine.Add(new Sighting(
+                        reader.GetGuid(0),
+                        reader.GetInt32(1),
+                        Domain.Forces.FromTenantId(reader.GetString(3)),
+                        reader.GetFieldValue<DateTimeOffset>(4),
+                        reader.IsDBNull(5) ? null : reader.GetString(5),
+                        reader.IsDBNull(6) ? null : reader.GetString(6),
+                        reader.IsDBNull(7) ? null : reader.GetString(7)));
+                }
+            }
+        }
+
+        return people.Select((person, i) =>
+        {
+            var view = new EntityView(person.Min(), kind, rows[i].DistinctBy(s => (s.IncidentId, s.Ordinal)).ToList(), person, viewer);
+            viewer.Returned(kind == EntityView.Courier ? "Courier" : "Suspect", view.Id, null);
+            return view;
+        }).ToList();
+    }
+
+    /// <summary>
     /// <see cref="PersonAsync"/> for many seed sets at once, in one query: the visible sightings
     /// joined to any seed, split into people (connected by shared key nodes) in memory. One entry
     /// per seed set, in order; seed sets of one person share one view.

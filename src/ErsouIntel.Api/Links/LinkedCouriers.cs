@@ -10,8 +10,9 @@ using Npgsql;
 namespace ErsouIntel.Api.Links;
 
 /// <summary>One answer to "which couriers are linked to this number?".</summary>
-/// <param name="WithheldOrder">For a withheld link, the lowest node of its sightings: breaks ties between withheld links on the same incidents, never served.</param>
-public sealed record CourierLink(EntityView? Courier, bool Withheld, IReadOnlyList<Force> Forces, int Hops, IReadOnlyList<RecordPointer> Pointers, DateTimeOffset? LastSeen = null, Guid? WithheldOrder = null);
+/// <param name="Person">For a courier the viewer may know, the nodes that are that person to them (the view is read only for links handed out).</param>
+/// <param name="OrderId">The person's id, or for a withheld link the lowest node of its sightings: breaks ties in the order; a withheld one is never served.</param>
+public sealed record CourierLink(EntityView? Courier, bool Withheld, IReadOnlyList<Force> Forces, int Hops, IReadOnlyList<RecordPointer> Pointers, DateTimeOffset? LastSeen = null, Guid OrderId = default, IReadOnlySet<Guid>? Person = null);
 
 public sealed class LinkGraphOptions
 {
@@ -37,7 +38,7 @@ public static class LinkedCouriersField
                 var start = await services.GetRequiredService<LinkStarts>().ResolveAsync(
                     ctx.Source, new EntityRef(EntityKind.PhoneNumber, ctx.GetArgument<string>("phoneNumber")), ctx.CancellationToken);
                 var answer = await services.GetRequiredService<LinkedCouriers>().WalkAsync(Viewer.For(ctx.Source), start, maxHops, services.GetRequiredService<LinkBudget>(), ctx.CancellationToken);
-                return answer.Returned(answer.Links);
+                return await answer.HandOutAsync(services.GetRequiredService<EntityQueries>(), answer.Links, ctx.CancellationToken);
             });
 }
 
@@ -49,22 +50,18 @@ public static class LinkedCouriersField
 /// </summary>
 public sealed record CourierWalk(IReadOnlyList<CourierLink> Links, bool Complete, Viewer Viewer)
 {
-    public IReadOnlyList<CourierLink> Returned(IReadOnlyList<CourierLink> handedOut)
+    /// <summary>The links handed out, with the couriers' views read (one statement) and noted on the scope with the pointers.</summary>
+    public async Task<IReadOnlyList<CourierLink>> HandOutAsync(EntityQueries entities, IReadOnlyList<CourierLink> handedOut, CancellationToken cancellation)
     {
-        foreach (var link in handedOut)
+        var known = handedOut.Where(l => l.Person is not null).ToList();
+        var views = await entities.ViewsAsync(Viewer, EntityView.Courier, [.. known.Select(l => l.Person!)], cancellation);
+        var viewOf = known.Zip(views).ToDictionary(p => p.First.OrderId, p => p.Second);
+        foreach (var pointer in handedOut.SelectMany(l => l.Pointers))
         {
-            if (link.Courier is { } courier)
-            {
-                Viewer.Returned(RecordOwners.Courier, courier.Id, null);
-            }
-
-            foreach (var pointer in link.Pointers)
-            {
-                Viewer.Returned(RecordPointer.RecordType, pointer.IncidentId, pointer.Force);
-            }
+            Viewer.Returned(RecordPointer.RecordType, pointer.IncidentId, pointer.Force);
         }
 
-        return handedOut;
+        return [.. handedOut.Select(l => l.Person is null ? l : l with { Courier = viewOf[l.OrderId] })];
     }
 }
 
@@ -85,8 +82,6 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities)
     public async Task<CourierWalk> WalkAsync(Viewer viewer, LinkStart start, int maxHops, LinkBudget budget, CancellationToken cancellation)
     {
         var cap = budget.Allowance();
-        // Reads made to decide the answer are noted only for what is handed out (CourierWalk.Returned).
-        var quiet = viewer with { Scope = null };
         var complete = true;
         List<Guid> level;
         if (start.Incident is { } incident)
@@ -187,7 +182,7 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities)
             return new CourierWalk([], complete, viewer);
         }
 
-        var groups = await GroupAsync(quiet, sightings, cancellation);
+        var groups = await GroupAsync(viewer, sightings, cancellation);
         if (start.Kind == EntityKind.Courier)
         {
             // From a courier, that person is not listed.
@@ -201,10 +196,15 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities)
         {
             var onPath = paths[i].Select(id => pointers[id]).ToList();
             var ordered = RecordPointer.Ordered(onPath.Select(p => p.Pointer));
-            // The newest occurrence among the linking incidents the viewer sees in full; none for a withheld link.
-            var lastSeen = g.Courier is null ? null : onPath.Where(p => p.InFull).Select(p => (DateTimeOffset?)p.OccurredAt).Max();
-            var courier = g.Courier is null ? null : g.Courier with { ShownTo = viewer };
-            return new CourierLink(courier, courier is null, ordered.Select(p => p.Force).Distinct().Order().ToList(), g.Hops, ordered, lastSeen, courier is null ? g.Nodes.Min() : null);
+            var forces = ordered.Select(p => p.Force).Distinct().Order().ToList();
+            if (g.Person is null)
+            {
+                return new CourierLink(null, true, forces, g.Hops, ordered, null, g.Nodes.Min());
+            }
+
+            // The newest occurrence among the linking incidents the viewer sees in full.
+            var lastSeen = onPath.Where(p => p.InFull).Select(p => (DateTimeOffset?)p.OccurredAt).Max();
+            return new CourierLink(null, false, forces, g.Hops, ordered, lastSeen, g.Person.Min(), g.Person);
         });
         return new CourierWalk([.. found.Order(CourierLinkOrder.Comparer)], complete, viewer);
     }
@@ -232,11 +232,12 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities)
 
     /// <summary>
     /// Sorts the sightings met into couriers. Sightings the viewer sees in full join into the
-    /// person the viewer may know (<see cref="EntityQueries.PersonsAsync"/>); the others are grouped
-    /// by the keys they share among themselves and come back withheld. A courier's hop is the
-    /// nearest of its sightings; its carriers are its sightings' incidents at that hop.
+    /// person the viewer may know (<see cref="EntityQueries.PeopleOfAsync"/>: nodes only, no one's
+    /// sightings are read); the others are grouped by the keys they share among themselves and come
+    /// back withheld. A courier's hop is the nearest of its sightings; its carriers are its
+    /// sightings' incidents at that hop.
     /// </summary>
-    private async Task<List<(EntityView? Courier, int Hops, HashSet<Guid> Carriers, IReadOnlySet<Guid> Nodes)>> GroupAsync(
+    private async Task<List<(IReadOnlySet<Guid>? Person, int Hops, HashSet<Guid> Carriers, IReadOnlySet<Guid> Nodes)>> GroupAsync(
         Viewer viewer, Dictionary<(Guid Incident, int Ordinal), (int Hop, List<Guid> Nodes)> sightings, CancellationToken cancellation)
     {
         var seen = new HashSet<Guid>();
@@ -251,44 +252,37 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities)
             }
         }
 
-        var known = new List<(EntityView Courier, List<(Guid Incident, int Hop)> Carriers)>();
-        var withheld = new List<(HashSet<Guid> Nodes, List<(Guid Incident, int Hop)> Carriers)>();
         var ordered = sightings.OrderBy(s => s.Value.Hop).ThenBy(s => s.Key.Incident).ThenBy(s => s.Key.Ordinal).ToList();
-
-        // First the people the viewer may know, from the sightings they see in full (all of them in one query).
         var inFull = ordered.Where(s => seen.Contains(s.Key.Incident)).ToList();
-        var people = await entities.PersonsAsync(viewer, EntityView.Courier, inFull.Select(s => (IReadOnlyCollection<Guid>)s.Value.Nodes).ToList(), cancellation);
-        // Which known person each key node belongs to: the first person made that holds it.
-        var knownByNode = new Dictionary<Guid, int>();
-        int KnownGroup(List<Guid> nodes) => nodes.Select(n => knownByNode.GetValueOrDefault(n, -1)).Where(g => g >= 0).DefaultIfEmpty(-1).Min();
-        for (var n = 0; n < inFull.Count; n++)
+        var people = inFull.Count == 0
+            ? new Dictionary<Guid, IReadOnlySet<Guid>>()
+            : await entities.PeopleOfAsync(viewer, EntityView.Courier, [.. inFull.SelectMany(s => s.Value.Nodes)], cancellation);
+
+        // The people the viewer may know, keyed by their id (the lowest of their nodes).
+        var known = new Dictionary<Guid, (IReadOnlySet<Guid> Person, List<(Guid Incident, int Hop)> Carriers)>();
+        (IReadOnlySet<Guid> Person, List<(Guid Incident, int Hop)> Carriers)? KnownOf(List<Guid> nodes) =>
+            nodes.Where(people.ContainsKey).Select(n => people[n].Min()).Where(known.ContainsKey).Select(id => known[id]).Cast<(IReadOnlySet<Guid>, List<(Guid, int)>)?>().FirstOrDefault();
+        foreach (var (key, sighting) in inFull)
         {
-            var (key, sighting) = inFull[n];
-            var group = KnownGroup(sighting.Nodes);
-            if (group >= 0)
+            var person = people[sighting.Nodes[0]];
+            if (!known.TryGetValue(person.Min(), out var group))
             {
-                known[group].Carriers.Add((key.Incident, sighting.Hop));
+                known[person.Min()] = group = (person, []);
             }
-            else if (people[n] is { } courier)
-            {
-                known.Add((courier, [(key.Incident, sighting.Hop)]));
-                foreach (var node in courier.Nodes)
-                {
-                    knownByNode.TryAdd(node, known.Count - 1);
-                }
-            }
+
+            group.Carriers.Add((key.Incident, sighting.Hop));
         }
 
         // Then the withheld sightings: one that names a known person by the same key adds its
         // incident to that person's pointers (where, not what); the rest are withheld couriers,
         // joined only with other withheld sightings that carry one of their keys.
+        var withheld = new List<(HashSet<Guid> Nodes, List<(Guid Incident, int Hop)> Carriers)>();
         foreach (var (key, sighting) in ordered.Where(s => !seen.Contains(s.Key.Incident)))
         {
             var carrier = (key.Incident, sighting.Hop);
-            var group = KnownGroup(sighting.Nodes);
-            if (group >= 0)
+            if (KnownOf(sighting.Nodes) is { } group)
             {
-                known[group].Carriers.Add(carrier);
+                group.Carriers.Add(carrier);
                 continue;
             }
 
@@ -304,8 +298,8 @@ public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities)
             withheld.Add(merged);
         }
 
-        return known.Select(k => ((EntityView?)k.Courier, k.Carriers, Nodes: (IReadOnlySet<Guid>)k.Courier.Nodes))
-            .Concat(withheld.Select(w => ((EntityView?)null, w.Carriers, Nodes: (IReadOnlySet<Guid>)w.Nodes)))
+        return known.Values.Select(k => ((IReadOnlySet<Guid>?)k.Person, k.Carriers, Nodes: k.Person))
+            .Concat(withheld.Select(w => ((IReadOnlySet<Guid>?)null, w.Carriers, Nodes: (IReadOnlySet<Guid>)w.Nodes)))
             .Select(g =>
             {
                 var hops = g.Carriers.Min(c => c.Hop);

@@ -41,7 +41,7 @@ public static class CouriersLinkedToField
 
         var walk = await services.GetRequiredService<LinkedCouriers>().WalkAsync(Viewer.For(ctx.Source), start, maxHops, services.GetRequiredService<LinkBudget>(), ctx.CancellationToken);
         var rest = after is null ? walk.Links : walk.Links.Where(l => CourierLinkOrder.Compare(CourierLinkOrder.Of(l), after) > 0).ToList();
-        var page = walk.Returned([.. rest.Take(first)]);
+        var page = await walk.HandOutAsync(services.GetRequiredService<EntityQueries>(), [.. rest.Take(first)], ctx.CancellationToken);
         var edges = page.Select(l => new Edge<CourierLink>(l, cursors.Seal(ctx.Source.Subject, question, CourierLinkOrder.Of(l).Text))).ToList();
         var connection = Connection.Page(edges, rest.Count > first, after is not null);
         return new CourierLinkPage(connection.Edges, connection.PageInfo, walk.Links.Count, walk.Complete);

@@ -1,4 +1,3 @@
-using ErsouIntel.Api.Access;
 using ErsouIntel.Api.Links;
 using ErsouIntel.Domain;
 using ErsouIntel.Domain.Incidents;
@@ -8,10 +7,8 @@ namespace ErsouIntel.Api.Tests.Links.Questions;
 /// <summary>The contract's order of linked couriers, below HTTP: the order says nothing the fields do not.</summary>
 public sealed class CourierLinkOrderTests
 {
-    private static readonly Viewer Viewer = new(Force.Bedfordshire, "someone", true, null);
-
     private static CourierLink Known(string id, int hops, string? lastSeen) =>
-        new(new EntityView(Guid.Parse(id), EntityView.Courier, [], new HashSet<Guid>(), Viewer), false, [], hops, [], lastSeen is null ? null : DateTimeOffset.Parse(lastSeen, System.Globalization.CultureInfo.InvariantCulture));
+        new(null, false, [], hops, [], lastSeen is null ? null : DateTimeOffset.Parse(lastSeen, System.Globalization.CultureInfo.InvariantCulture), Guid.Parse(id), new HashSet<Guid> { Guid.Parse(id) });
 
     private static CourierLink Withheld(int hops, params (Force Force, string Reference)[] pointers) =>
         new(null, true, [], hops, [.. pointers.Select(p => new RecordPointer(Guid.NewGuid(), p.Force, p.Reference, HandlingCode.C))], null, Guid.NewGuid());
