@@ -42,6 +42,21 @@ public sealed class RecordOwners(NpgsqlDataSource db, CaseQueries cases)
             return await cases.LeadForceAsync(id, cancellation) is { } lead ? [lead] : [];
         }
 
+        if (type == Matches.MatchQueries.RecordType)
+        {
+            // A match belongs to every force it joins.
+            await using var match = db.CreateCommand("select unnest(forces) from ersou.li_matches where id = @id order by 1");
+            match.Parameters.AddWithValue("id", id);
+            var joined = new List<Force>();
+            await using var rows = await match.ExecuteReaderAsync(cancellation);
+            while (await rows.ReadAsync(cancellation))
+            {
+                joined.Add(Forces.FromTenantId(rows.GetString(0)));
+            }
+
+            return joined;
+        }
+
         await using var command = type == IncidentQueries.RecordType
             ? db.CreateCommand("select force from ersou.li_incidents where id = @id")
             : db.CreateCommand(

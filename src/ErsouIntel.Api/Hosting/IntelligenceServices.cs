@@ -35,7 +35,9 @@ public static class IntelligenceServices
         services.AddSingleton<CaseWork>();
         services.AddSingleton<CaseTimeline>();
         services.AddSingleton<Links.Questions.LinkStarts>();
+        services.AddSingleton<Links.Questions.EntitySearch>();
         services.AddScoped<Links.Questions.LinkBudget>();
+        services.AddSingleton<Links.Questions.PathSearch>();
         services.AddSingleton<GraphQL.SealedCursors>();
         return services;
     }

@@ -57,6 +57,8 @@ public sealed class LinkGraphProjection(bool setAsideDuplicates = false) : IProj
         incidents.Indexes.Add(new IndexDefinition("li_incidents_force_reference") { Columns = ["force", "force_reference"], IsUnique = true });
         incidents.Indexes.Add(new IndexDefinition("li_incidents_occurred") { Columns = ["occurred_at", "id"] });
         incidents.Indexes.Add(new IndexDefinition("li_incidents_force_occurred") { Columns = ["force", "occurred_at", "id"] });
+        // search by a force reference, whichever force wrote it (the unique index above starts with the force).
+        incidents.Indexes.Add(new IndexDefinition("li_incidents_reference") { Columns = ["force_reference"] });
         tables.Add(incidents);
 
         var entities = new Table(TableName("li_entities"));
@@ -84,6 +86,15 @@ public sealed class LinkGraphProjection(bool setAsideDuplicates = false) : IProj
         links.AddColumn<string>("registration").AllowNulls();
         links.AddColumn("date_of_birth", "date").AllowNulls();
         links.Indexes.Add(new IndexDefinition("li_links_entity") { Columns = ["entity_id", "incident_id"] });
+        // search by a prefix of any word of a courier's or suspect's name (EntitySearch): the words as
+        // the 'simple' configuration splits and lower-cases them, no stemming and no stop words. The
+        // expression is written as PostgreSQL prints it back, so the schema check finds no difference.
+        links.Indexes.Add(new IndexDefinition("li_links_name_words")
+        {
+            Method = IndexMethod.gin,
+            Columns = ["to_tsvector('simple'::regconfig, name)"],
+            Predicate = "name IS NOT NULL",
+        });
         tables.Add(links);
 
         var cases = new Table(TableName("li_cases"));

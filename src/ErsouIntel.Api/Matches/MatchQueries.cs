@@ -42,6 +42,16 @@ public sealed class MatchQueries(NpgsqlDataSource db)
         return page;
     }
 
+    /// <summary>A match by id, for investigators of the forces it joins (as <c>matches</c> lists it); null otherwise.</summary>
+    public async Task<Match?> ByIdAsync(Viewer viewer, Guid id, CancellationToken cancellation)
+    {
+        await using var command = db.CreateCommand("select id, detected_at, kind, key, entity_id, forces, case_id from ersou.li_matches m where m.id = @id and @force = any(m.forces)");
+        command.Parameters.AddWithValue("id", id);
+        viewer.Bind(command);
+        var found = await ReadAsync(viewer, command, 1, cancellation);
+        return found.Count == 0 ? null : found[0];
+    }
+
     private async Task<List<Match>> ReadAsync(Viewer viewer, NpgsqlCommand command, int first, CancellationToken cancellation)
     {
         var rows = new List<(Guid Id, DateTimeOffset At, MatchKind Kind, string Key, EntityNode Entity, Force[] Forces, Guid? CaseId)>();

@@ -5,7 +5,7 @@ using GraphQL.Types;
 
 namespace ErsouIntel.Api.Links.Questions;
 
-/// <summary><c>paths(from, to, maxHops, first)</c>: how two things are connected, shortest paths first.</summary>
+/// <summary><c>paths(from, to, maxHops, first)</c>: how two things are connected, shortest paths first (<see cref="PathSearch"/>).</summary>
 public static class PathsField
 {
     public static void AddTo(ObjectGraphType<AccessScope> scope) =>
@@ -16,10 +16,12 @@ public static class PathsField
             .Argument<IntGraphType>("maxHops", arg => arg.DefaultValue = 6)
             .Argument<IntGraphType>("first", arg => arg.DefaultValue = 3)
             .WithComplexityImpact(context => LinkBudget.Weight(context, "maxHops", 6))
-            .ResolveAsync(ctx =>
+            .ResolveAsync(async ctx =>
             {
-                LinkArguments.Bounded(ctx, "maxHops", 6, 1, 6);
-                LinkArguments.Bounded(ctx, "first", 3, 1, 10);
-                throw new ExecutionError("paths is not built yet.") { Code = ErrorCodes.Internal };
+                var maxHops = LinkArguments.Bounded(ctx, "maxHops", 6, 1, 6);
+                var first = LinkArguments.Bounded(ctx, "first", 3, 1, 10);
+                var services = ctx.RequestServices!;
+                return await services.GetRequiredService<PathSearch>().FindAsync(
+                    ctx.Source, ctx.GetArgument<EntityRef>("from"), ctx.GetArgument<EntityRef>("to"), maxHops, first, services.GetRequiredService<LinkBudget>(), ctx.CancellationToken);
             });
 }

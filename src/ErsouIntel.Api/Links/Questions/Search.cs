@@ -13,9 +13,15 @@ public static class SearchField
             .Description("For a text of 3 or more characters: identifier hits first, then couriers and suspects by a case-insensitive prefix of any word of their names; first 1 to 50.")
             .Argument<NonNullGraphType<StringGraphType>>("text")
             .Argument<IntGraphType>("first", arg => arg.DefaultValue = 20)
-            .ResolveAsync(ctx =>
+            .ResolveAsync(async ctx =>
             {
-                LinkArguments.Bounded(ctx, "first", 20, 1, 50);
-                throw new ExecutionError("search is not built yet.") { Code = ErrorCodes.Internal };
+                var first = LinkArguments.Bounded(ctx, "first", 20, 1, 50);
+                var (text, problem) = SearchText.Read(ctx.GetArgument<string>("text"));
+                if (text is null)
+                {
+                    throw new ExecutionError(problem!) { Code = ErrorCodes.BadUserInput };
+                }
+
+                return await ctx.RequestServices!.GetRequiredService<EntitySearch>().SearchAsync(ctx.Source, text, first, ctx.CancellationToken);
             });
 }
