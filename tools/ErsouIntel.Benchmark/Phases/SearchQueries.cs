@@ -19,7 +19,8 @@ internal sealed record SearchInput(string Kind, string Text);
 internal static class SearchQueries
 {
     public const int First = 20;
-    private const int NameCandidates = 200;
+    // EntitySearch.MaxNameCandidates: the service reads at most this many name sightings.
+    private const int NameCandidates = 100;
 
     private const string SeesInFull =
         "(i.force = @force or (@shared and (i.handling = 'P' or exists (select 1 from ersou.li_case_incidents vci join ersou.li_case_members vcm on vcm.case_id = vci.case_id where vci.incident_id = i.id and vcm.subject = @subject))))";
@@ -28,7 +29,7 @@ internal static class SearchQueries
     /// Timing-only: the text tried every way at once, as the service does, by index: the number and
     /// the registration as entity keys, the PNC ID as an identity key, the reference on the incidents,
     /// each with whether the investigator sees a record carrying it in full; name words through the
-    /// GIN index on link names (at most 200 candidate sightings seen in full). It does not assemble
+    /// GIN index on link names (at most 100 candidate sightings seen in full, as the service). It does not assemble
     /// people or order the hits by label.
     /// </summary>
     public const string FloorSql =
@@ -48,7 +49,7 @@ internal static class SearchQueries
             select distinct c.entity_id, true
               from (select l.entity_id
                       from ersou.li_links l join ersou.li_incidents i on i.id = l.incident_id
-                     where @words <> '' and l.name is not null
+                     where @words <> '' and l.name is not null and l.kind in ('COURIER', 'SUSPECT')
                        and to_tsvector('simple', l.name) @@ to_tsquery('simple', case when @words = '' then 'x' else @words end)
                        and {SeesInFull}
                      limit @candidates) c
