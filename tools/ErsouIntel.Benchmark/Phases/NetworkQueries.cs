@@ -56,57 +56,53 @@ internal static class NetworkQueries
     }
 
     /// <summary>
-    /// Timing-only: the start's nodes, then per distance the incidents (newest first, with whether the
-    /// investigator sees them in full) and the entities on those seen in full (by degree, counted from
-    /// the entity index), each layer cut at maxNodes and skipped once the layers before fill the chart,
-    /// each step's link rows read up to the service's row bound. The count of nodes is the one row. It
-    /// does not assemble people, pointers or edges.
+    /// Timing-only: the start's nodes, then per distance the incidents newest first (each entity's read
+    /// from the index on li_links (entity_id, occurred_at), at most maxNodes each, with whether the
+    /// investigator sees them in full) and the entities on those seen in full by degree (counted from
+    /// the entity index), each layer cut at maxNodes and skipped once the layers before fill the chart.
+    /// The count of nodes is the one row. It does not assemble people, pointers or edges.
     /// </summary>
     public static string FloorSql(StartKind kind, int hops)
     {
-        var sql =
+        static string Incidents(string n, string entities, string before, string full) =>
             $"""
-            with recursive
-            {CouriersLinkedToFloorSql.Start(kind, "start")},
-            i1 as materialized (
-                select i.id, {SeesInFull} as visible
-                  from ersou.li_incidents i
-                 where i.id in (select l.incident_id from ersou.li_links l where l.entity_id in (select node from start_nodes) limit @rows)
-                 order by i.occurred_at desc, i.id
+            i{n} as materialized (
+                select x.id, x.visible
+                  from (select distinct id from {entities}) s
+                  cross join lateral (
+                      select l.incident_id as id, l.occurred_at, {SeesInFull} as visible
+                        from ersou.li_links l join ersou.li_incidents i on i.id = l.incident_id
+                       where l.entity_id = s.id{before}
+                       order by l.occurred_at desc, l.incident_id desc
+                       limit @max) x
+                 where {full} < @max
+                 order by x.occurred_at desc, x.id desc
                  limit @max
-            ),
-            e1 as materialized (
+            )
+            """;
+
+        static string Entities(string n, string incidents, string except, string full) =>
+            $"""
+            e{n} as materialized (
                 select d.id, (select count(*) from ersou.li_links c where c.entity_id = d.id) as degree
-                  from (select distinct l.entity_id as id from ersou.li_links l join i1 on i1.id = l.incident_id and i1.visible
-                         where l.entity_id not in (select node from start_nodes)) d
-                 where (select count(*) from start_nodes) + (select count(*) from i1) < @max
+                  from (select distinct l.entity_id as id from ersou.li_links l join {incidents} on {incidents}.id = l.incident_id and {incidents}.visible
+                         where {except}) d
+                 where {full} < @max
                  order by degree desc, d.id
                  limit @max
             )
             """;
+
+        const string Starts = "(select count(*) from start_nodes)";
+        var sql = "with recursive\n" + CouriersLinkedToFloorSql.Start(kind, "start") + ",\n"
+            + Incidents("1", "(select node as id from start_nodes) s0", "", Starts) + ",\n"
+            + Entities("1", "i1", "l.entity_id not in (select node from start_nodes)", Starts + " + (select count(*) from i1)");
         var layers = "select node from start_nodes union all select id from i1 union all select id from e1";
         if (hops >= 2)
         {
-            sql += $"""
-                ,
-                i2 as materialized (
-                    select i.id, {SeesInFull} as visible
-                      from ersou.li_incidents i
-                     where i.id in (select l.incident_id from ersou.li_links l join e1 on e1.id = l.entity_id limit @rows)
-                       and i.id not in (select id from i1)
-                       and (select count(*) from start_nodes) + (select count(*) from i1) + (select count(*) from e1) < @max
-                     order by i.occurred_at desc, i.id
-                     limit @max
-                ),
-                e2 as materialized (
-                    select d.id, (select count(*) from ersou.li_links c where c.entity_id = d.id) as degree
-                      from (select distinct l.entity_id as id from ersou.li_links l join i2 on i2.id = l.incident_id and i2.visible
-                             where l.entity_id not in (select node from start_nodes) and l.entity_id not in (select id from e1)) d
-                     where (select count(*) from start_nodes) + (select count(*) from i1) + (select count(*) from e1) + (select count(*) from i2) < @max
-                     order by degree desc, d.id
-                     limit @max
-                )
-                """;
+            var upToE1 = Starts + " + (select count(*) from i1) + (select count(*) from e1)";
+            sql += ",\n" + Incidents("2", "e1", " and l.incident_id not in (select id from i1)", upToE1) + ",\n"
+                + Entities("2", "i2", "l.entity_id not in (select node from start_nodes) and l.entity_id not in (select id from e1)", upToE1 + " + (select count(*) from i2)");
             layers += " union all select id from i2 union all select id from e2";
         }
 
