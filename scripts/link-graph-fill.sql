@@ -19,11 +19,13 @@ select md5('PHONE|' || n)::uuid, 'PHONE', '+4477009' || lpad(n::text, 6, '0') fr
 insert into ersou.li_entities(id, kind, key)
 select md5('COURIER|' || c)::uuid, 'COURIER', 'pnc:' || c from generate_series(0, :incidents / 20) c;
 
-insert into ersou.li_links(incident_id, kind, ordinal, entity_id, role)
-select md5('inc' || g)::uuid, 'PHONE', 0, md5('PHONE|' || (case when g % 200 = 0 then 0 else (g::bigint * 7919) % (:incidents / 2) end))::uuid, 'Caller'
+insert into ersou.li_links(incident_id, kind, ordinal, entity_id, role, occurred_at)
+select md5('inc' || g)::uuid, 'PHONE', 0, md5('PHONE|' || (case when g % 200 = 0 then 0 else (g::bigint * 7919) % (:incidents / 2) end))::uuid, 'Caller',
+       timestamptz '2020-01-01' + (g || ' minutes')::interval
   from generate_series(1, :incidents) g;
-insert into ersou.li_links(incident_id, kind, ordinal, entity_id, name)
-select md5('inc' || g)::uuid, 'COURIER', 0, md5('COURIER|' || ((g::bigint * 104729) % (:incidents / 20)))::uuid, 'Courier ' || g
+insert into ersou.li_links(incident_id, kind, ordinal, entity_id, name, occurred_at)
+select md5('inc' || g)::uuid, 'COURIER', 0, md5('COURIER|' || ((g::bigint * 104729) % (:incidents / 20)))::uuid, 'Courier ' || g,
+       timestamptz '2020-01-01' + (g || ' minutes')::interval
   from generate_series(1, :incidents) g;
 analyze;
 

@@ -36,6 +36,7 @@ public static class IntelligenceServices
         services.AddSingleton<CaseTimeline>();
         services.AddSingleton<Links.Questions.LinkStarts>();
         services.AddSingleton<Links.Questions.EntitySearch>();
+        services.AddSingleton<Links.Questions.NetworkWalk>();
         services.AddScoped<Links.Questions.LinkBudget>();
         services.AddSingleton<Links.Questions.PathSearch>();
         services.AddSingleton<GraphQL.SealedCursors>();

@@ -85,6 +85,11 @@ public sealed class LinkGraphProjection(bool setAsideDuplicates = false) : IProj
         links.AddColumn<string>("description").AllowNulls();
         links.AddColumn<string>("registration").AllowNulls();
         links.AddColumn("date_of_birth", "date").AllowNulls();
+        // The incident's occurred_at, copied when its links are written (they are rewritten whenever it
+        // is amended), so that the incidents of a number on 50,000 of them are read newest first a
+        // page at a time from one index (network) instead of all of them joined and sorted. Null only
+        // on links written before the column existed, until rebuild-link-graph.
+        links.AddColumn("occurred_at", "timestamptz").AllowNulls();
         links.Indexes.Add(new IndexDefinition("li_links_entity") { Columns = ["entity_id", "incident_id"] });
         // search by a prefix of any word of a courier's or suspect's name (EntitySearch): the words as
         // the 'simple' configuration splits and lower-cases them, no stemming and no stop words. The
@@ -95,6 +100,7 @@ public sealed class LinkGraphProjection(bool setAsideDuplicates = false) : IProj
             Columns = ["to_tsvector('simple'::regconfig, name)"],
             Predicate = "name IS NOT NULL",
         });
+        links.Indexes.Add(new IndexDefinition("li_links_entity_occurred") { Columns = ["entity_id", "occurred_at", "incident_id"] });
         tables.Add(links);
 
         var cases = new Table(TableName("li_cases"));

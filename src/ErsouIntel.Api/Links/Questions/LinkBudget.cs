@@ -37,6 +37,7 @@ public sealed class LinkBudget(IOptions<LinkGraphOptions> options)
     /// What a link question weighs in the complexity rules before anything runs: a share of the
     /// operation's limit for each hop it may walk, so that a few questions fit in one request and a
     /// document of many aliased deep walks is refused before it starts (<see cref="GraphQLLimits.MaxComplexity"/>).
+    /// An explicit null weighs as the default, as the resolver reads it (<see cref="LinkArguments.Bounded"/>).
     /// </summary>
     public static FieldComplexityResult Weight(FieldImpactContext context, string hopsArgument, int defaultHops) =>
         new(PerHop * Math.Clamp(context.GetArgument<int?>(hopsArgument) ?? defaultHops, 1, 6), 1);

@@ -71,10 +71,11 @@ BEGIN
     RETURNING id)
   SELECT created || coalesce(array_agg(id), '{}') INTO created FROM made;
 
-  INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, role, name, description, registration, date_of_birth)
+  INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, role, name, description, registration, date_of_birth, occurred_at)
   SELECT l.incident_id, l.kind, l.ordinal, CASE WHEN l.person THEN k.entity_id ELSE ersou.li_node_id(l.kind, l.node_key) END,
-         l.role, l.name, l.description, l.registration, l.date_of_birth
+         l.role, l.name, l.description, l.registration, l.date_of_birth, i.occurred_at
     FROM ersou.li_doc_links(docs) l
+    JOIN ersou.li_incidents i ON i.id = l.incident_id
     LEFT JOIN ersou.li_entity_keys k ON l.person AND k.kind = l.kind AND k.key = l.node_key;
 
   IF v_old_incidents IS NOT NULL THEN
