@@ -219,15 +219,16 @@ public static class Program
             results.LinkQueries = await LiveProgress.RunAsync(ctx => LinkQueries.RunAsync(api, tokens, db, options.Queries, options.LinkedHops, options.Seed, ctx, cancellation)));
     }
 
-    /// <summary>One link phase: a failure of the service's answers (BenchFailure) is noted, and the run goes on to the next phase.</summary>
+    /// <summary>One link phase: a failure of the service's answers or of a floor's statement is noted, and the run goes on to the next phase.</summary>
     private static async Task PhaseAsync(BenchResults results, string name, Func<Task> phase)
     {
         try
         {
             await phase();
         }
-        catch (BenchFailure e)
+        catch (Exception e) when (e is BenchFailure or Npgsql.PostgresException)
         {
+            // A floor's statement the database refuses (say, a column a newer service adds) stops that phase alone.
             results.Notes.Add($"{name}: phase stopped: {e.Message}");
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(name)}: phase stopped:[/] {Markup.Escape(e.Message)}");
         }
