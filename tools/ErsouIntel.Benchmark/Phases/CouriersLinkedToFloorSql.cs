@@ -113,11 +113,18 @@ internal static class CouriersLinkedToFloorSql
         {name}_closure(node) as (
             {seed}
             union
-            select l2.entity_id
+            -- Lateral, fenced by offset 0, as in LinkFloorSql: each node's sightings by index, not the
+            -- courier link table hashed on every step of a recursion the planner cannot size.
+            select x.node
               from {name}_closure c
-              join ersou.li_links l1 on l1.entity_id = c.node and l1.kind = 'COURIER'
-              join ersou.li_incidents i on i.id = l1.incident_id and {SeesInFull}
-              join ersou.li_links l2 on l2.incident_id = l1.incident_id and l2.kind = 'COURIER' and l2.ordinal = l1.ordinal
+              cross join lateral (
+                  select l2.entity_id as node
+                    from ersou.li_links l1
+                    join ersou.li_incidents i on i.id = l1.incident_id and {SeesInFull}
+                    join ersou.li_links l2 on l2.incident_id = l1.incident_id and l2.kind = 'COURIER' and l2.ordinal = l1.ordinal
+                   where l1.entity_id = c.node and l1.kind = 'COURIER'
+                  offset 0
+              ) x
         ),
         {name}_nodes(node) as materialized (select node from {name}_closure)
         """;
@@ -300,12 +307,13 @@ internal static class CouriersLinkedToFloorSql
                 : Inv($"""
 
                     union
-                    select p.gid, l2.incident_id
+                    select p.gid, x.incident_id
                       from {prefix}{n + 1} p
                       join ersou.li_links l1 on l1.incident_id = p.incident_id
                       join f{n} f on f.id = l1.entity_id
-                      join ersou.li_links l2 on l2.entity_id = l1.entity_id
-                      join h{n} h on h.id = l2.incident_id
+                      -- each entity's incidents by index (a hub's read once per path through it, not the link table hashed)
+                      cross join lateral (select l2.incident_id from ersou.li_links l2 where l2.entity_id = l1.entity_id offset 0) x
+                      join h{n} h on h.id = x.incident_id
                     """);
             parts.Add(Inv($"{prefix}{n} as materialized (\n    {fromCarriers}{back}\n)"));
         }
