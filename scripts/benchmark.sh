@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The benchmark: from an empty database, ingest through the GraphQL API and the bulk
-# backfill (import) beside the raw binary-COPY limit, linkedCouriers at 1-3 hops beside a
-# hand-written SQL floor, freshness under load, the service's peak RSS and the database's size.
+# backfill (import) beside the raw binary-COPY limit, the link questions (couriersLinkedTo first
+# pages from random starts and the biggest hubs, network, paths, search, linkedCouriers) each
+# beside a hand-written SQL floor, freshness under load, the service's peak RSS and the database's size.
 # It prints a table and writes bench-results/bench-<N>-<time>.json.
 #
 #   scripts/benchmark.sh                    # 100,000 incidents
 #   scripts/benchmark.sh 1000000            # the large run (docs/performance.md)
-#   scripts/benchmark.sh 10000 --no-import  # a smoke run; any further options go to the tool
+#   scripts/benchmark.sh 10000 --no-import --queries 200  # a smoke run; further options go to the tool
 #                                           # (scripts/benchmark.sh --help lists them)
 #
 # Settings (environment): SKIP_BUILD=1 (use the last Release build), KEEP=1 (keep the bench

@@ -12,6 +12,7 @@ internal sealed record BenchOptions(
     int ClientsPerForce,
     int Queries,
     int MaxHops,
+    IReadOnlyList<int> LinkedHops,
     int FreshnessIncidents,
     int Probes,
     string Out,
@@ -32,8 +33,11 @@ internal sealed record BenchOptions(
           --api-incidents N          of those, pushed through the GraphQL API (default min(N, 30000)); the rest go through import
           --batch B                  reportIncidents batch size, 1 to 500 (default 100)
           --clients-per-force C      concurrent senders per force, 1 to 16 (default 1)
-          --queries Q                phone numbers asked about at 1, 2 and 3 hops (default 1000)
-          --max-hops H               ask up to H hops, 1 to 3 (default 3; 2 keeps a 1M run within an hour)
+          --queries Q                random starts for the link questions (default 1000): couriersLinkedTo, network
+                                     and linkedCouriers from each, paths from each that has a courier 2+ hops
+                                     away, and as many search texts
+          --max-hops H               couriersLinkedTo first pages at 1 to H hops, 1 to 3 (default 3)
+          --linked-hops LIST         linkedCouriers at these hops, comma-separated, 1 to 3 (default 2)
           --freshness-incidents F    incidents pushed while freshness is probed (default min(N/10, 20000))
           --probes P                 freshness probes (default 100)
           --out FILE                 the JSON results (default bench-results/bench-<N>-<yyyyMMdd-HHmmss>.json)
@@ -50,7 +54,7 @@ internal sealed record BenchOptions(
     {
         var values = CommandOptions.Parse(args, flags: ["keep", "no-import", "reuse"]);
 
-        var known = new[] { "incidents", "seed", "api-incidents", "batch", "clients-per-force", "queries", "max-hops", "freshness-incidents", "probes", "out", "connection-string", "database", "work" };
+        var known = new[] { "incidents", "seed", "api-incidents", "batch", "clients-per-force", "queries", "max-hops", "linked-hops", "freshness-incidents", "probes", "out", "connection-string", "database", "work" };
         foreach (var name in values.Names.Where(k => !known.Contains(k)))
         {
             throw new ArgumentException($"Unknown option --{name}.");
@@ -88,6 +92,7 @@ internal sealed record BenchOptions(
             Int(values, "clients-per-force", 1, 1, 16),
             Int(values, "queries", 1000, 1, 1_000_000),
             Int(values, "max-hops", 3, 1, 3),
+            Hops(values.GetValueOrDefault("linked-hops") ?? "2"),
             Int(values, "freshness-incidents", Math.Min(incidents / 10, 20_000), 0, 10_000_000),
             Int(values, "probes", 100, 1, 100_000),
             values.GetValueOrDefault("out") ?? Path.Combine(root, "bench-results", string.Create(CultureInfo.InvariantCulture, $"bench-{incidents}-{stamp}.json")),
@@ -104,6 +109,16 @@ internal sealed record BenchOptions(
     public int ImportIncidents => Incidents - ApiIncidents;
 
     public string ServiceDll => Path.Combine(RepoRoot, "src", "ErsouIntel.Api", "bin", "Release", "net10.0", "ErsouIntel.Api.dll");
+
+    private static int[] Hops(string text)
+    {
+        var hops = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(h => int.TryParse(h, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 3 ? n : 0)
+            .Distinct().Order().ToArray();
+        return hops.Length > 0 && hops[0] > 0
+            ? hops
+            : throw new ArgumentException($"--linked-hops takes hop counts from 1 to 3 separated by commas, not '{text}'.");
+    }
 
     private static int Int(CommandOptions values, string name, int fallback, int min, int max)
     {

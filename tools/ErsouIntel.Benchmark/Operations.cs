@@ -9,6 +9,10 @@ internal static class Operations
     public static readonly string ReportIncidents = Read("ReportIncidents.graphql");
     public static readonly string LinkedCouriers = Read("LinkedCouriers.graphql");
     public static readonly string Matches = Read("Matches.graphql");
+    public static readonly string CouriersLinkedTo = Read("CouriersLinkedTo.graphql");
+    public static readonly string LinkChart = Read("LinkChart.graphql");
+    public static readonly string Paths = Read("Paths.graphql");
+    public static readonly string Search = Read("Search.graphql");
 
     private static string Read(string name)
     {

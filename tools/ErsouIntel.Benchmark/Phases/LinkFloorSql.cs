@@ -23,6 +23,8 @@ namespace ErsouIntel.Benchmark.Phases;
 /// </summary>
 internal static class LinkFloorSql
 {
+    public const int MaxHops = 3;
+
     private const string SeesInFull =
         "(i.force = @force or (@shared and (i.handling = 'P' or exists (select 1 from ersou.li_case_incidents vci join ersou.li_case_members vcm on vcm.case_id = vci.case_id where vci.incident_id = i.id and vcm.subject = @subject))))";
 

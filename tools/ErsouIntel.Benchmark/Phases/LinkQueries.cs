@@ -33,7 +33,7 @@ internal static class LinkQueries
     private const int WalkCap = 20_000;
     private const int PersonCap = 1_000;
 
-    public static async Task<LinkQueryResult> RunAsync(GraphQLClient api, Tokens tokens, BenchDatabase db, int queries, int maxHops, int seed, ProgressContext progress, CancellationToken cancellation)
+    public static async Task<LinkQueryResult> RunAsync(GraphQLClient api, Tokens tokens, BenchDatabase db, int queries, IReadOnlyList<int> hopList, int seed, ProgressContext progress, CancellationToken cancellation)
     {
         var (numbers, phoneEntities) = await PickNumbersAsync(db, queries, seed, cancellation);
         var token = await tokens.InvestigatorTokenAsync(Investigator, cancellation);
@@ -42,17 +42,17 @@ internal static class LinkQueries
         // Not measured: the first questions pay for JIT, connection pools and plan caches, which a running service has already paid.
         foreach (var number in numbers.Take(WarmUp))
         {
-            for (var hops = 1; hops <= maxHops; hops++)
+            foreach (var hops in hopList)
             {
                 await AskApiAsync(api, tokens, number, hops, cancellation);
             }
         }
 
-        var apiTask = progress.AddTask($"linkedCouriers through the API: {numbers.Count:N0} numbers x {maxHops} hops", maxValue: numbers.Count * maxHops);
-        var apiAnswers = new (double Ms, List<string>? Couriers)[maxHops, numbers.Count];
+        var apiTask = progress.AddTask($"linkedCouriers through the API: {numbers.Count:N0} numbers at {string.Join(", ", hopList)} hops", maxValue: numbers.Count * hopList.Count);
+        var apiAnswers = new (double Ms, List<string>? Couriers)[LinkFloorSql.MaxHops, numbers.Count];
         for (var i = 0; i < numbers.Count; i++)
         {
-            for (var hops = 1; hops <= maxHops; hops++)
+            foreach (var hops in hopList)
             {
                 apiAnswers[hops - 1, i] = await AskApiAsync(api, tokens, numbers[i], hops, cancellation);
                 apiTask.Increment(1);
@@ -61,8 +61,8 @@ internal static class LinkQueries
 
         apiTask.StopTask();
 
-        var sqlTask = progress.AddTask($"the same questions as SQL (the floor)", maxValue: numbers.Count * maxHops);
-        var sqlAnswers = new (double Ms, List<string>? Couriers)[maxHops, numbers.Count];
+        var sqlTask = progress.AddTask($"the same questions as SQL (the floor)", maxValue: numbers.Count * hopList.Count);
+        var sqlAnswers = new (double Ms, List<string>? Couriers)[LinkFloorSql.MaxHops, numbers.Count];
         await using (var connection = await db.DataSource.OpenConnectionAsync(cancellation))
         {
             // jit off as in the service's own link-graph functions: these statements' estimated costs (millions, for a
@@ -72,7 +72,7 @@ internal static class LinkQueries
                 await bound.ExecuteNonQueryAsync(cancellation);
             }
 
-            var commands = Enumerable.Range(1, maxHops).Select(h => FloorCommand(connection, LinkFloorSql.Couriers(h), force, subject)).ToArray();
+            var commands = Enumerable.Range(1, LinkFloorSql.MaxHops).Select(h => FloorCommand(connection, LinkFloorSql.Couriers(h), force, subject)).ToArray();
             foreach (var command in commands)
             {
                 await command.PrepareAsync(cancellation);
@@ -80,7 +80,7 @@ internal static class LinkQueries
 
             foreach (var number in numbers.Take(WarmUp))
             {
-                for (var hops = 1; hops <= maxHops; hops++)
+                foreach (var hops in hopList)
                 {
                     await AskSqlAsync(commands[hops - 1], number, cancellation);
                 }
@@ -88,7 +88,7 @@ internal static class LinkQueries
 
             for (var i = 0; i < numbers.Count; i++)
             {
-                for (var hops = 1; hops <= maxHops; hops++)
+                foreach (var hops in hopList)
                 {
                     sqlAnswers[hops - 1, i] = await AskSqlAsync(commands[hops - 1], numbers[i], cancellation);
                     sqlTask.Increment(1);
@@ -105,7 +105,7 @@ internal static class LinkQueries
 
         var mismatches = new List<string>();
         var figures = new List<HopFigures>();
-        for (var hops = 1; hops <= maxHops; hops++)
+        foreach (var hops in hopList)
         {
             var (agree, differ, pastCaps, timeouts, sqlTimeouts) = (0, 0, 0, 0, 0);
             for (var i = 0; i < numbers.Count; i++)
@@ -182,7 +182,7 @@ internal static class LinkQueries
         return (all.GetRange(0, take), all.Count);
     }
 
-    private static async Task<(string Subject, string Force)> MeAsync(GraphQLClient api, string token, CancellationToken cancellation)
+    public static async Task<(string Subject, string Force)> MeAsync(GraphQLClient api, string token, CancellationToken cancellation)
     {
         using var answer = await api.PostAsync(token, "query Me { me { subject force } }", "Me", new { }, cancellation);
         if (answer.Errors is { } errors || answer.Data.ValueKind != JsonValueKind.Object)
@@ -226,11 +226,13 @@ internal static class LinkQueries
     }
 
     /// <summary>The service gave up at its execution timeout: it answers 503 with Retry-After (GraphQLHttpEndpoint), or TIMEOUT.</summary>
-    private static bool IsTimeout(GraphQLAnswer answer) =>
-        answer.Status == 503 ||
+    public static bool IsTimeout(GraphQLAnswer answer) => answer.Status == 503 || HasCode(answer, "TIMEOUT");
+
+    /// <summary>Every error of the answer carries this code (and there is at least one).</summary>
+    public static bool HasCode(GraphQLAnswer answer, string expected) =>
         answer.Body.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0
         && errors.EnumerateArray().All(e => e.TryGetProperty("extensions", out var x) && x.ValueKind == JsonValueKind.Object
-            && x.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String && code.GetString() == "TIMEOUT");
+            && x.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String && code.GetString() == expected);
 
     private static NpgsqlCommand FloorCommand(NpgsqlConnection connection, string sql, string force, string subject)
     {
