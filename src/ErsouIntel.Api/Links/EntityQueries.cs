@@ -131,7 +131,7 @@ public sealed class EntityQueries(NpgsqlDataSource db)
 
     /// <summary>
     /// Who is one person, for the viewer, among many key nodes, without reading anyone's sightings:
-    /// breadth-first from <paramref name="seeds"/>, one statement per round, over the pairs of nodes
+    /// the closure of each of <paramref name="seeds"/>, in one statement, over the pairs of nodes
     /// that some sighting the viewer sees in full carries together (a join made only by a withheld
     /// record is not one). A pair is read once and its visibility proved by the first sighting that
     /// shows it, so a courier on fifty incidents costs an index range, not fifty incident reads.
@@ -140,58 +140,56 @@ public sealed class EntityQueries(NpgsqlDataSource db)
     /// </summary>
     public async Task<IReadOnlyDictionary<Guid, IReadOnlySet<Guid>>> PeopleOfAsync(Viewer viewer, string kind, IReadOnlyCollection<Guid> seeds, CancellationToken cancellation)
     {
-        var neighbours = seeds.Distinct().ToDictionary(n => n, _ => new List<Guid>());
-        var frontier = neighbours.Keys.ToArray();
-        while (frontier.Length > 0)
-        {
-            await using var command = db.CreateCommand(
-                $"""
-                with pairs as (
-                    select distinct l1.entity_id as a, l2.entity_id as b
-                      from ersou.li_links l1
-                      join ersou.li_links l2 on l2.incident_id = l1.incident_id and l2.kind = l1.kind and l2.ordinal = l1.ordinal and l2.entity_id <> l1.entity_id
-                     where l1.entity_id = any(@frontier) and l1.kind = @kind)
-                select p.a, p.b
-                  from pairs p
+        // One statement whatever the people: each seed's closure over pairs of nodes. The pairs are
+        // read from the node's own sightings (an index range), each pair once (distinct), and kept
+        // only when a sighting the viewer sees in full carries both, which the first such sighting proves.
+        await using var command = db.CreateCommand(
+            $"""
+            with recursive closure(seed, node) as (
+                select s, s from unnest(@seeds::uuid[]) s
+                union
+                select c.seed, x.b
+                  from closure c
+                  cross join lateral (
+                      select distinct l2.entity_id as b
+                        from ersou.li_links l1
+                        join ersou.li_links l2 on l2.incident_id = l1.incident_id and l2.kind = l1.kind and l2.ordinal = l1.ordinal and l2.entity_id <> l1.entity_id
+                       where l1.entity_id = c.node and l1.kind = @kind
+                      offset 0) x
                  where exists (
                     select 1
                       from ersou.li_links s1
-                      join ersou.li_links s2 on s2.incident_id = s1.incident_id and s2.kind = s1.kind and s2.ordinal = s1.ordinal and s2.entity_id = p.b
+                      join ersou.li_links s2 on s2.incident_id = s1.incident_id and s2.kind = s1.kind and s2.ordinal = s1.ordinal and s2.entity_id = x.b
                       join ersou.li_incidents i on i.id = s1.incident_id and {Visibility.SeesInFull("i")}
-                     where s1.entity_id = p.a and s1.kind = @kind)
-                """);
-            command.Parameters.AddWithValue("frontier", frontier);
-            command.Parameters.AddWithValue("kind", kind);
-            viewer.Bind(command);
-            var next = new List<Guid>();
-            await using (var reader = await command.ExecuteReaderAsync(cancellation))
+                     where s1.entity_id = c.node and s1.kind = @kind)
+            )
+            select seed, node from closure
+            """);
+        command.Parameters.AddWithValue("seeds", seeds.Distinct().ToArray());
+        command.Parameters.AddWithValue("kind", kind);
+        viewer.Bind(command);
+        var reached = new Dictionary<Guid, HashSet<Guid>>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellation))
+        {
+            while (await reader.ReadAsync(cancellation))
             {
-                while (await reader.ReadAsync(cancellation))
+                var seed = reader.GetGuid(0);
+                if (!reached.TryGetValue(seed, out var nodes))
                 {
-                    var (a, b) = (reader.GetGuid(0), reader.GetGuid(1));
-                    neighbours[a].Add(b);
-                    if (!neighbours.ContainsKey(b))
-                    {
-                        neighbours[b] = [];
-                        next.Add(b);
-                    }
+                    reached[seed] = nodes = [];
                 }
-            }
 
-            frontier = [.. next];
+                nodes.Add(reader.GetGuid(1));
+            }
         }
 
+        // A seed's closure is its whole person (the pairs join both ways), so seeds of one person share one set.
         var people = new Dictionary<Guid, IReadOnlySet<Guid>>();
-        foreach (var start in neighbours.Keys.Where(n => !people.ContainsKey(n)))
+        foreach (var person in reached.Values)
         {
-            var person = new HashSet<Guid> { start };
-            var walk = new Stack<Guid>([start]);
-            while (walk.TryPop(out var node))
+            if (person.Any(people.ContainsKey))
             {
-                foreach (var other in neighbours[node].Where(person.Add))
-                {
-                    walk.Push(other);
-                }
+                continue;
             }
 
             foreach (var node in person)
@@ -251,9 +249,31 @@ public sealed class EntityQueries(NpgsqlDataSource db)
         return people.Select((person, i) =>
         {
             var view = new EntityView(person.Min(), kind, rows[i].DistinctBy(s => (s.IncidentId, s.Ordinal)).ToList(), person, viewer);
-            viewer.Returned(kind == EntityView.Courier ? "Courier" : "Suspect", view.Id, null);
+            if (view.Sightings.Count > 0)
+            {
+                viewer.Returned(kind == EntityView.Courier ? "Courier" : "Suspect", view.Id, null);
+            }
+
             return view;
         }).ToList();
+    }
+
+    /// <summary>
+    /// The person each node is to the viewer, for many nodes at once (<see cref="PeopleOfAsync"/>, then
+    /// <see cref="ViewsAsync"/>); a node with no sighting the viewer sees in full has none.
+    /// </summary>
+    public async Task<Dictionary<Guid, EntityView>> PeopleOfNodesAsync(Viewer viewer, string kind, IReadOnlyCollection<Guid> nodes, CancellationToken cancellation)
+    {
+        if (nodes.Count == 0)
+        {
+            return [];
+        }
+
+        var people = await PeopleOfAsync(viewer, kind, nodes, cancellation);
+        var distinct = people.Values.Distinct().ToList();
+        var views = await ViewsAsync(viewer, kind, distinct, cancellation);
+        var viewOf = distinct.Zip(views).ToDictionary(p => p.First, p => p.Second);
+        return nodes.Distinct().Select(n => (Node: n, View: viewOf[people[n]])).Where(p => p.View.Sightings.Count > 0).ToDictionary(p => p.Node, p => p.View);
     }
 
     /// <summary>

@@ -135,8 +135,7 @@ public sealed class LinkNodes(NpgsqlDataSource db, EntityQueries people, Inciden
             return [];
         }
 
-        var found = await people.PersonsAsync(viewer, kind, [.. ids.Select(id => (IReadOnlyCollection<Guid>)[id])], cancellation);
-        return ids.Zip(found).Where(p => p.Second is not null).ToDictionary(p => p.First, p => p.Second!);
+        return await people.PeopleOfNodesAsync(viewer, kind, ids, cancellation);
     }
 
     /// <summary>For each group of nodes (one entity each): the incidents carrying any of them, their forces, and a PNC ID among the nodes' keys.</summary>

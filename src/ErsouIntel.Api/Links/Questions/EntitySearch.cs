@@ -246,11 +246,8 @@ public sealed class EntitySearch(NpgsqlDataSource db, EntityQueries people, Link
         var found = new List<EntityView>();
         foreach (var kind in new[] { EntityView.Courier, EntityView.Suspect })
         {
-            var seeds = candidates.Where(c => c.NodeKind == kind).Select(c => (IReadOnlyCollection<Guid>)[c.Id]).ToList();
-            if (seeds.Count > 0)
-            {
-                found.AddRange((await people.PersonsAsync(unlogged, kind, seeds, cancellation)).OfType<EntityView>());
-            }
+            var seeds = candidates.Where(c => c.NodeKind == kind).Select(c => c.Id).ToList();
+            found.AddRange((await people.PeopleOfNodesAsync(unlogged, kind, seeds, cancellation)).Values.DistinctBy(v => v.Id));
         }
 
         return Ordered(found.Select(p => (p.Kind, p.Id, Label: p.Name ?? p.Description ?? string.Empty)))
