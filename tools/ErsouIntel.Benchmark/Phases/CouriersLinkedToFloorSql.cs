@@ -32,9 +32,6 @@ namespace ErsouIntel.Benchmark.Phases;
 /// </summary>
 internal static class CouriersLinkedToFloorSql
 {
-    private const string SeesInFull =
-        "(i.force = @force or (@shared and (i.handling = 'P' or exists (select 1 from ersou.li_case_incidents vci join ersou.li_case_members vcm on vcm.case_id = vci.case_id where vci.incident_id = i.id and vcm.subject = @subject))))";
-
     /// <summary>The statement for a start of <paramref name="kind"/> at <paramref name="hops"/> (1 to 3).</summary>
     public static string Page(StartKind kind, int hops)
     {
@@ -102,7 +99,7 @@ internal static class CouriersLinkedToFloorSql
             select k.id from (select @{name}::uuid as id) k
              where exists (select 1 from ersou.li_links l join ersou.li_incidents i on i.id = l.incident_id
                             where l.entity_id = k.id and l.kind = 'COURIER' and
-            """ + SeesInFull + ")"),
+            """ + LinkFloorSql.SeesInFull + ")"),
         // A PNC ID: its key node, and the person it belongs to where some sighting seen in full carries it.
         StartKind.CourierPnc => Closure(name, $"select entity_id from ersou.li_entity_keys where kind = 'COURIER' and key = 'pnc:' || @{name}"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
@@ -120,7 +117,7 @@ internal static class CouriersLinkedToFloorSql
               cross join lateral (
                   select l2.entity_id as node
                     from ersou.li_links l1
-                    join ersou.li_incidents i on i.id = l1.incident_id and {SeesInFull}
+                    join ersou.li_incidents i on i.id = l1.incident_id and {LinkFloorSql.SeesInFull}
                     join ersou.li_links l2 on l2.incident_id = l1.incident_id and l2.kind = 'COURIER' and l2.ordinal = l1.ordinal
                    where l1.entity_id = c.node and l1.kind = 'COURIER'
                   offset 0
@@ -188,7 +185,7 @@ internal static class CouriersLinkedToFloorSql
     private static string Couriers(StartKind kind) =>
         $"""
         seen as materialized (
-            select w.id, w.hop, {SeesInFull} as visible, i.occurred_at
+            select w.id, w.hop, {LinkFloorSql.SeesInFull} as visible, i.occurred_at
               from walked w join ersou.li_incidents i on i.id = w.id
         ),
         sighting_nodes as materialized (
@@ -203,7 +200,7 @@ internal static class CouriersLinkedToFloorSql
               cross join lateral (
                   select l2.entity_id as node
                     from ersou.li_links l1
-                    join ersou.li_incidents i on i.id = l1.incident_id and {SeesInFull}
+                    join ersou.li_incidents i on i.id = l1.incident_id and {LinkFloorSql.SeesInFull}
                     join ersou.li_links l2 on l2.incident_id = l1.incident_id and l2.kind = 'COURIER' and l2.ordinal = l1.ordinal
                    where l1.entity_id = c.node and l1.kind = 'COURIER'
                   offset 0

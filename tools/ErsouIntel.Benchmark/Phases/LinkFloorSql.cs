@@ -25,7 +25,8 @@ internal static class LinkFloorSql
 {
     public const int MaxHops = 3;
 
-    private const string SeesInFull =
+    /// <summary>Who sees what (src/ErsouIntel.Api/Access/Visibility.cs) over an incident aliased <c>i</c>: the one spelling every floor uses.</summary>
+    internal const string SeesInFull =
         "(i.force = @force or (@shared and (i.handling = 'P' or exists (select 1 from ersou.li_case_incidents vci join ersou.li_case_members vcm on vcm.case_id = vci.case_id where vci.incident_id = i.id and vcm.subject = @subject))))";
 
     /// <summary>Rows (courier id or null when withheld, hops): one per courier within <paramref name="hops"/>.</summary>

@@ -13,9 +13,6 @@ internal static class NetworkQueries
     public const int MaxNodes = 200;
     private const int WalkCap = 20_000;
 
-    private const string SeesInFull =
-        "(i.force = @force or (@shared and (i.handling = 'P' or exists (select 1 from ersou.li_case_incidents vci join ersou.li_case_members vcm on vcm.case_id = vci.case_id where vci.incident_id = i.id and vcm.subject = @subject))))";
-
     public static async Task<List<TimedFigures>> RunAsync(GraphQLClient api, Tokens tokens, BenchDatabase db, IReadOnlyList<BenchStart> starts, ProgressContext progress, CancellationToken cancellation)
     {
         var token = await tokens.InvestigatorTokenAsync(LinkQueries.Investigator, cancellation);
@@ -70,7 +67,7 @@ internal static class NetworkQueries
                 select x.id, x.visible
                   from (select distinct id from {entities}) s
                   cross join lateral (
-                      select l.incident_id as id, l.occurred_at, {SeesInFull} as visible
+                      select l.incident_id as id, l.occurred_at, {LinkFloorSql.SeesInFull} as visible
                         from ersou.li_links l join ersou.li_incidents i on i.id = l.incident_id
                        where l.entity_id = s.id{before}
                        order by l.occurred_at desc, l.incident_id desc

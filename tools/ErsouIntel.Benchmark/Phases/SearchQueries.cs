@@ -22,9 +22,6 @@ internal static class SearchQueries
     // EntitySearch.MaxNameCandidates: the service reads at most this many name sightings.
     private const int NameCandidates = 100;
 
-    private const string SeesInFull =
-        "(i.force = @force or (@shared and (i.handling = 'P' or exists (select 1 from ersou.li_case_incidents vci join ersou.li_case_members vcm on vcm.case_id = vci.case_id where vci.incident_id = i.id and vcm.subject = @subject))))";
-
     /// <summary>
     /// Timing-only: the text tried every way at once, as the service does, by index: the number and
     /// the registration as entity keys, the PNC ID as an identity key, the reference on the incidents,
@@ -35,23 +32,23 @@ internal static class SearchQueries
     public const string FloorSql =
         $"""
         with hits as (
-            select e.id, exists (select 1 from ersou.li_links l join ersou.li_incidents i on i.id = l.incident_id where l.entity_id = e.id and {SeesInFull}) as seen
+            select e.id, exists (select 1 from ersou.li_links l join ersou.li_incidents i on i.id = l.incident_id where l.entity_id = e.id and {LinkFloorSql.SeesInFull}) as seen
               from ersou.li_entities e where e.kind = 'PHONE' and e.key = @e164
             union all
-            select e.id, exists (select 1 from ersou.li_links l join ersou.li_incidents i on i.id = l.incident_id where l.entity_id = e.id and {SeesInFull})
+            select e.id, exists (select 1 from ersou.li_links l join ersou.li_incidents i on i.id = l.incident_id where l.entity_id = e.id and {LinkFloorSql.SeesInFull})
               from ersou.li_entities e where e.kind = 'VEHICLE' and e.key = @registration
             union all
-            select k.entity_id, exists (select 1 from ersou.li_links l join ersou.li_incidents i on i.id = l.incident_id where l.entity_id = k.entity_id and {SeesInFull})
+            select k.entity_id, exists (select 1 from ersou.li_links l join ersou.li_incidents i on i.id = l.incident_id where l.entity_id = k.entity_id and {LinkFloorSql.SeesInFull})
               from ersou.li_entity_keys k where k.kind in ('COURIER', 'SUSPECT') and k.key = 'pnc:' || @pnc
             union all
-            select i.id, {SeesInFull} from ersou.li_incidents i where i.force_reference = @reference
+            select i.id, {LinkFloorSql.SeesInFull} from ersou.li_incidents i where i.force_reference = @reference
             union all
             select distinct c.entity_id, true
               from (select l.entity_id
                       from ersou.li_links l join ersou.li_incidents i on i.id = l.incident_id
                      where @words <> '' and l.name is not null and l.kind in ('COURIER', 'SUSPECT')
                        and to_tsvector('simple', l.name) @@ to_tsquery('simple', case when @words = '' then 'x' else @words end)
-                       and {SeesInFull}
+                       and {LinkFloorSql.SeesInFull}
                      limit @candidates) c
         )
         select count(*) from (select * from hits limit @first) h
