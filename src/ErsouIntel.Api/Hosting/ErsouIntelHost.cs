@@ -4,6 +4,7 @@ using ErsouIntel.Api.Identity;
 using ErsouIntel.Api.Protection;
 using ErsouIntel.Api.Storage;
 using ErsouIntel.Api.Telemetry;
+using ErsouIntel.Api.WebConsole;
 
 namespace ErsouIntel.Api.Hosting;
 
@@ -41,6 +42,7 @@ public static class ErsouIntelHost
         builder.Services.AddErsouGraphQL(builder.Configuration);
         builder.Services.AddIntelligence(builder.Configuration);
         builder.Services.AddAbuseProtection(builder.Configuration);
+        builder.Services.AddConsoleAssets();
         replaceServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -55,6 +57,7 @@ public static class ErsouIntelHost
         }
 
         app.UseSecurityHeaders();
+        app.MapConsole();
         app.UseSignInThrottle();
         app.UseAuthentication();
         app.UseAbuseProtection();

@@ -1,0 +1,3 @@
+export function AccessLogPage() {
+  return <h1>Access log</h1>;
+}

@@ -1,0 +1,3 @@
+export function CasePage({ id }) {
+  return <h1>Case {id}</h1>;
+}

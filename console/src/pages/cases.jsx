@@ -1,0 +1,3 @@
+export function CasesPage() {
+  return <h1>Cases</h1>;
+}

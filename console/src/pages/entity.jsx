@@ -1,0 +1,3 @@
+export function EntityPage({ kind, entityKey }) {
+  return <h1>{kind} {entityKey}</h1>;
+}
