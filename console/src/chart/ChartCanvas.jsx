@@ -4,7 +4,7 @@ import { createChart, showGraph, showMarks } from './cytoscape-chart.js';
 /**
  * The canvas half of the link chart. Hidden from assistive technology: the node list beside it
  * says everything the drawing shows, and is what a keyboard walks. `onReady(cy)` hands the chart
- * to the exports; `onLaidOut()` says when a change is drawn.
+ * to the exports; `onLaidOut(graph)` says when that graph is laid out.
  */
 export function ChartCanvas({ graph, hidden, startId, anchor, selected, path, onPick, onReady, onLaidOut }) {
   const container = useRef(null);
@@ -21,7 +21,7 @@ export function ChartCanvas({ graph, hidden, startId, anchor, selected, path, on
 
   useEffect(() => {
     let current = true;
-    showGraph(chart.current, graph, hidden, startId, anchor).then(() => current && onLaidOut?.());
+    showGraph(chart.current, graph, hidden, startId, anchor).then(() => current && onLaidOut?.(graph));
     return () => { current = false; };
   }, [graph, hidden, startId]);
 

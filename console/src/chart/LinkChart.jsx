@@ -11,7 +11,7 @@ import { exportCsv, exportPng } from './exports.js';
 export function LinkChartRegion({ chart, name }) {
   const cy = useRef(null);
   const [exported, setExported] = useState(null);
-  const [laidOut, setLaidOut] = useState(false);
+  const [laidOut, setLaidOut] = useState(null);
   const { graph, hidden, selected, selectedNodes, path } = chart;
   const last = selectedNodes[selectedNodes.length - 1];
   const empty = graph.nodes.size === 0;
@@ -27,7 +27,7 @@ export function LinkChartRegion({ chart, name }) {
   };
 
   return (
-    <section class="link-chart" aria-label="Link chart" aria-busy={chart.busy ? 'true' : 'false'} data-laid-out={laidOut ? 'true' : 'false'}>
+    <section class="link-chart" aria-label="Link chart" aria-busy={chart.busy || laidOut !== graph ? 'true' : 'false'}>
       <div class="chart-tools">
         <button type="button" onClick={chart.expand} disabled={!chart.canExpand}>Expand</button>
         <button type="button" onClick={chart.showPath} disabled={!chart.canShowPath}>Show path</button>
@@ -41,7 +41,7 @@ export function LinkChartRegion({ chart, name }) {
       {exported && <p class={exported.error ? 'error' : 'done'} role={exported.error ? 'alert' : 'status'}>{exported.text}</p>}
       <div class="chart-body">
         <ChartCanvas graph={graph} hidden={hidden} startId={chart.startId} anchor={chart.anchor} selected={selected} path={path}
-          onPick={chart.pick} onReady={(c) => { cy.current = c; }} onLaidOut={() => setLaidOut(true)} />
+          onPick={chart.pick} onReady={(c) => { cy.current = c; }} onLaidOut={setLaidOut} />
         <div class="chart-side" onKeyDown={(e) => e.key === 'Escape' && chart.clear()}>
           {last?.kind === 'INCIDENT' && !last.withheld && <AttachToCase incident={last} />}
           <NodeList graph={graph} hidden={hidden} selected={selected} path={path} onPick={chart.pick} />

@@ -43,6 +43,7 @@ const STYLE = [
 /** Above this many nodes the force-directed layout costs more than the one second a chart may take. */
 const FORCE_LAYOUT_LIMIT = 150;
 const PADDING = 24;
+const READABLE_ZOOM = 1.6;
 
 export function createChart(container, onPick) {
   standInForCytoscapeStylesheet();
@@ -69,7 +70,6 @@ const caption = (node, hidden) => (hidden ? `${nodeName(node)}\n+${hidden} more`
  * Resolves when the chart is laid out.
  */
 export function showGraph(cy, graph, hidden, startId, anchor) {
-  performance.mark('show-start');
   const rings = ringPositions(graph, startId);
   const around = placesAround(cy, anchor, graph);
   const added = [];
@@ -93,18 +93,20 @@ export function showGraph(cy, graph, hidden, startId, anchor) {
     cy.nodes().removeClass('start');
     if (startId) cy.getElementById(startId).addClass('start');
   });
-  performance.mark('added');
   if (added.length === 0) return Promise.resolve();
   if (cy.nodes().length > FORCE_LAYOUT_LIMIT) {
     const moved = cy.nodes().filter((node) => !samePlace(node.position(), rings.get(node.id())));
     if (moved.nonempty()) moved.positions((node) => rings.get(node.id()));
     fitPositions(cy, rings.values());
-    performance.mark('laid-out');
     return Promise.resolve();
   }
   return new Promise((resolve) => {
     const layout = cy.layout({ name: 'cose', animate: false, randomize: false, fit: true, padding: PADDING, numIter: 600, idealEdgeLength: () => 50, nodeRepulsion: () => 8000 });
-    layout.one('layoutstop', () => { performance.mark('laid-out'); resolve(); });
+    layout.one('layoutstop', () => {
+      // A chart of a few nodes is fitted at a readable size, not blown up to fill the canvas.
+      if (cy.zoom() > READABLE_ZOOM) cy.zoom({ level: READABLE_ZOOM, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+      resolve();
+    });
     layout.run();
   });
 }

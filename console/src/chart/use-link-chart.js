@@ -62,7 +62,6 @@ export function useLinkChart(kind, key) {
     run(async () => {
       setStatus('Reading the chart…');
       const answer = await network({ kind, key }, FIRST);
-      performance.mark('answer');
       const start = startOf(answer.nodes, kind, key);
       setGraph(merge(emptyGraph(), answer));
       setStartId(start);
@@ -89,8 +88,10 @@ export function useLinkChart(kind, key) {
     const added = answer.nodes.filter((n) => !graph.nodes.has(n.id)).length;
     setAnchor(node.id);
     setGraph(merge(graph, answer));
-    setStatus(`Expanded ${nodeName(node)}: ${added} new ${added === 1 ? 'node' : 'nodes'}`
-      + `${answer.truncated && maxNodes < MOST ? `; more remain, Expand again for up to ${STEP} more` : ''}.`);
+    const more = answer.truncated && maxNodes < MOST ? `; more remain, Expand again for up to ${STEP} more` : '';
+    setStatus(added === 0 && !more
+      ? `Expanded ${nodeName(node)}: the chart already shows everything linked to it.`
+      : `Expanded ${nodeName(node)}: ${added} new ${added === 1 ? 'node' : 'nodes'}${more}.`);
   });
 
   const showPath = () => run(async () => {
@@ -103,6 +104,7 @@ export function useLinkChart(kind, key) {
       return;
     }
     const shortest = paths.filter((p) => p.hops === paths[0].hops);
+    setAnchor(from.id);
     setGraph(shortest.reduce(merge, graph));
     setPath(pathMarks(shortest));
     const hops = shortest[0].hops;
