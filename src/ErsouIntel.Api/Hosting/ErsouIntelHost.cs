@@ -80,7 +80,7 @@ public static class ErsouIntelHost
     {
         foreach (var address in app.Urls)
         {
-            output.WriteLine($"ErsouIntel is serving GraphQL at {address.TrimEnd('/')}/graphql.");
+            output.WriteLine($"ErsouIntel is serving the console at {address.TrimEnd('/')}/ and GraphQL at {address.TrimEnd('/')}/graphql.");
         }
     }
 
