@@ -31,8 +31,8 @@ public abstract class ConsoleTest(ConsoleFixture console) : IAsyncLifetime
             TimezoneId = "Europe/London",
         });
         // Generous for a loaded two-core machine; a person would not wait this long, but CI is not a person.
-        Context.SetDefaultTimeout(15_000);
-        Assertions.SetDefaultExpectTimeout(15_000);
+        Context.SetDefaultTimeout(30_000);
+        Assertions.SetDefaultExpectTimeout(20_000);
         Page = await Context.NewPageAsync();
         Watch(Page);
     }
