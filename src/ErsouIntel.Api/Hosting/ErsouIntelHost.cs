@@ -43,6 +43,7 @@ public static class ErsouIntelHost
         builder.Services.AddIntelligence(builder.Configuration);
         builder.Services.AddAbuseProtection(builder.Configuration);
         builder.Services.AddConsoleAssets();
+        builder.Services.AddSingleton<ExportableRecords>();
         replaceServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -68,6 +69,7 @@ public static class ErsouIntelHost
         app.MapLoginPage();
         app.MapConsoleSession();
         app.MapConsoleProviders();
+        app.MapConsoleExports();
         app.MapErsouGraphQL();
         return app;
     }
