@@ -57,6 +57,21 @@ public sealed class ConsoleBrowser(Uri baseAddress) : IDisposable
 
     public Task<(int Status, JsonNode? Json)> ExportAsync(object body) => SendAsync(HttpMethod.Post, "/console/exports", body);
 
+    /// <summary>A top-level navigation (a link followed, a redirect arriving): the status and where it sends the browser next.</summary>
+    public async Task<(int Status, Uri? Location)> NavigateAsync(Uri address)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, address);
+        if (Cookies.Count > 0)
+        {
+            request.Headers.Add("Cookie", string.Join("; ", Cookies.Select(c => $"{c.Key}={c.Value}")));
+        }
+
+        using var response = await http.SendAsync(request);
+        Keep(response);
+        Bodies.Add(await response.Content.ReadAsStringAsync());
+        return ((int)response.StatusCode, response.Headers.Location);
+    }
+
     public async Task<(int Status, JsonNode? Json)> SendAsync(HttpMethod method, string path, object? body = null, Action<HttpRequestMessage>? adjust = null)
     {
         using var request = new HttpRequestMessage(method, path);
