@@ -61,7 +61,7 @@ public static class ErsouIntelHost
         app.MapConsole();
         app.UseSignInThrottle();
         app.UseAuthentication();
-        app.UseConsoleAntiforgery();
+        app.UseConsoleGraphQLGate();
         app.UseAbuseProtection();
         app.UseAuthorization();
         app.MapHealth();

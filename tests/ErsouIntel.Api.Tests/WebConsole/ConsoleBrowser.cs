@@ -24,6 +24,9 @@ public sealed class ConsoleBrowser(Uri baseAddress) : IDisposable
     /// <summary>Every response body received, to look for tokens the page must never get.</summary>
     public List<string> Bodies { get; } = [];
 
+    /// <summary>The Host header to send, as when the page is served under another name; the address's own when null.</summary>
+    public string? Host { get; set; }
+
     /// <summary>The token from the last session JSON; null to send none.</summary>
     public string? Antiforgery { get; set; }
 
@@ -91,6 +94,7 @@ public sealed class ConsoleBrowser(Uri baseAddress) : IDisposable
             request.Headers.Add("Cookie", string.Join("; ", Cookies.Select(c => $"{c.Key}={c.Value}")));
         }
 
+        request.Headers.Host = Host;
         adjust?.Invoke(request);
         using var response = await http.SendAsync(request);
         Keep(response);
