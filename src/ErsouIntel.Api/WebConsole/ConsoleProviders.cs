@@ -52,9 +52,10 @@ public static class ConsoleProviders
                 options.Events.OnTokenValidated = context =>
                 {
                     var mapped = ExternalIssuers.Map(context.Principal!, issuer, force);
-                    if (Caller.From(mapped) is null)
+                    // Nobody named, or nobody with a role of ours: a session that may do nothing is not made.
+                    if (Caller.From(mapped) is not { Roles.Count: > 0 })
                     {
-                        context.Fail("The provider named nobody.");
+                        context.Fail("The provider named nobody with a role in this service.");
                         return Task.CompletedTask;
                     }
 

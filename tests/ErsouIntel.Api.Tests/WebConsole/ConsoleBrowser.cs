@@ -24,6 +24,9 @@ public sealed class ConsoleBrowser(Uri baseAddress) : IDisposable
     /// <summary>Every response body received, to look for tokens the page must never get.</summary>
     public List<string> Bodies { get; } = [];
 
+    /// <summary>The Host header to send, as when the page is served under another name; the address's own when null.</summary>
+    public string? Host { get; set; }
+
     /// <summary>The token from the last session JSON; null to send none.</summary>
     public string? Antiforgery { get; set; }
 
@@ -57,6 +60,21 @@ public sealed class ConsoleBrowser(Uri baseAddress) : IDisposable
 
     public Task<(int Status, JsonNode? Json)> ExportAsync(object body) => SendAsync(HttpMethod.Post, "/console/exports", body);
 
+    /// <summary>A top-level navigation (a link followed, a redirect arriving): the status and where it sends the browser next.</summary>
+    public async Task<(int Status, Uri? Location)> NavigateAsync(Uri address)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, address);
+        if (Cookies.Count > 0)
+        {
+            request.Headers.Add("Cookie", string.Join("; ", Cookies.Select(c => $"{c.Key}={c.Value}")));
+        }
+
+        using var response = await http.SendAsync(request);
+        Keep(response);
+        Bodies.Add(await response.Content.ReadAsStringAsync());
+        return ((int)response.StatusCode, response.Headers.Location);
+    }
+
     public async Task<(int Status, JsonNode? Json)> SendAsync(HttpMethod method, string path, object? body = null, Action<HttpRequestMessage>? adjust = null)
     {
         using var request = new HttpRequestMessage(method, path);
@@ -76,6 +94,7 @@ public sealed class ConsoleBrowser(Uri baseAddress) : IDisposable
             request.Headers.Add("Cookie", string.Join("; ", Cookies.Select(c => $"{c.Key}={c.Value}")));
         }
 
+        request.Headers.Host = Host;
         adjust?.Invoke(request);
         using var response = await http.SendAsync(request);
         Keep(response);

@@ -160,13 +160,15 @@ public sealed partial class ConsoleSessionTests(ConsoleRegion region) : IClassFi
 
         thief.Antiforgery = token;
         var (sessionStatus, session) = await thief.SendAsync(HttpMethod.Get, "/console/session");
-        var (graphStatus, _) = await thief.GraphQLAsync(Me);
+        var (graphStatus, graph) = await thief.GraphQLAsync(Me);
 
         Assert.Equal(204, signOut);
         Assert.Equal(sessionsBefore - 1, await region.SessionsOfAsync("region.auditor"));
         Assert.Equal(200, sessionStatus);
         Assert.False(session!["signedIn"]!.GetValue<bool>());
         Assert.Equal(401, graphStatus);
+        Assert.Equal("UNAUTHENTICATED", graph!["errors"]![0]!["extensions"]!["code"]!.GetValue<string>());
+        Assert.Equal("Your session has ended: sign in again.", graph["errors"]![0]!["message"]!.GetValue<string>());
     }
 
     [Fact]
