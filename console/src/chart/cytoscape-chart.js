@@ -18,8 +18,9 @@ function standInForCytoscapeStylesheet() {
 
 // Colours hold 4.5:1 against white for labels, and say the same as the list's descriptions.
 const STYLE = [
+  { selector: 'node.labelled, node.start, node.selected, node.on-path, node.withheld', style: { label: 'data(caption)' } },
   { selector: 'node', style: {
-    label: 'data(caption)', 'font-size': 11, 'font-family': 'system-ui, sans-serif', color: '#1b1f24',
+    'font-size': 11, 'font-family': 'system-ui, sans-serif', color: '#1b1f24',
     'text-valign': 'bottom', 'text-margin-y': 4, 'text-wrap': 'wrap', 'text-max-width': 140,
     'min-zoomed-font-size': 7, width: 22, height: 22, 'background-color': '#0b5cad', 'border-width': 0,
   } },
@@ -58,7 +59,19 @@ export function createChart(container, onPick) {
     hideEdgesOnViewport: true,
   });
   cy.on('tap', 'node', (event) => onPick(event.target.id(), event.originalEvent?.shiftKey === true));
+  cy.on('zoom', () => labelAll(cy));
   return cy;
+}
+
+// Measuring labels is most of the first drawing of a big chart, and at the zoom that fits hundreds
+// of nodes they are too small to read: a big chart labels only the start, the selection, the path
+// and withheld pointers until it is zoomed in far enough to read the rest.
+const LABEL_ZOOM = 0.6;
+
+function labelAll(cy) {
+  const all = cy.nodes().length <= FORCE_LAYOUT_LIMIT || cy.zoom() >= LABEL_ZOOM;
+  const changed = cy.nodes().filter((node) => node.hasClass('labelled') !== all);
+  if (changed.nonempty()) changed.toggleClass('labelled', all);
 }
 
 const caption = (node, hidden) => (hidden ? `${nodeName(node)}\n+${hidden} more` : nodeName(node));
@@ -98,11 +111,13 @@ export function showGraph(cy, graph, hidden, startId, anchor) {
     const moved = cy.nodes().filter((node) => !samePlace(node.position(), rings.get(node.id())));
     if (moved.nonempty()) moved.positions((node) => rings.get(node.id()));
     fitPositions(cy, rings.values());
+    labelAll(cy);
     return Promise.resolve();
   }
   return new Promise((resolve) => {
     const layout = cy.layout({ name: 'cose', animate: false, randomize: false, fit: true, padding: PADDING, numIter: 600, idealEdgeLength: () => 50, nodeRepulsion: () => 8000 });
     layout.one('layoutstop', () => {
+      labelAll(cy);
       // A chart of a few nodes is fitted at a readable size, not blown up to fill the canvas.
       if (cy.zoom() > READABLE_ZOOM) cy.zoom({ level: READABLE_ZOOM, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
       resolve();

@@ -52,15 +52,9 @@ export function useLinkChart(kind, key) {
     }
   };
 
+  // The page is mounted afresh for each entity (EntityPage's key), so this runs once.
   useEffect(() => {
-    setGraph(emptyGraph());
-    setStartId(null);
-    setAnchor(null);
-    setSelected([]);
-    setPath(null);
-    expanded.current = new Map();
     run(async () => {
-      setStatus('Reading the chart…');
       const answer = await network({ kind, key }, FIRST);
       const start = startOf(answer.nodes, kind, key);
       setGraph(merge(emptyGraph(), answer));
