@@ -41,13 +41,14 @@ export function useLinkChart(kind, key) {
 
   const hidden = useMemo(() => hiddenLinks(graph), [graph]);
 
-  const run = async (work) => {
+  /** Runs one question; `what` says in the failure message which one did not work. */
+  const run = async (what, work) => {
     setBusy(true);
     setFailure(null);
     try {
       await work();
     } catch (e) {
-      setFailure(e.message);
+      setFailure(`${what}: ${e.message}`);
       setStatus('');
     } finally {
       setBusy(false);
@@ -56,7 +57,7 @@ export function useLinkChart(kind, key) {
 
   // The page is mounted afresh for each entity (EntityPage's key), so this runs once.
   useEffect(() => {
-    run(async () => {
+    run('The chart could not be read', async () => {
       const answer = await network({ kind, key }, FIRST);
       const start = startOf(answer.nodes, kind, key);
       setGraph(merge(emptyGraph(), answer));
@@ -75,7 +76,7 @@ export function useLinkChart(kind, key) {
 
   const pick = (id, additive) => setSelected((current) => select(current, id, additive));
 
-  const expand = () => run(async () => {
+  const expand = () => run('The node could not be expanded', async () => {
     const node = single;
     const maxNodes = Math.min(MOST, STEP * ((expanded.current.get(node.id) ?? 0) + 1) + 1);
     setStatus(`Expanding ${nodeName(node)}…`);
@@ -92,7 +93,7 @@ export function useLinkChart(kind, key) {
       : `Expanded ${nodeName(node)}: ${count(added, 'new node')}, ${count(links, 'new link')}${more}.`);
   });
 
-  const showPath = () => run(async () => {
+  const showPath = () => run('The path could not be found', async () => {
     const [from, to] = selectedNodes;
     setStatus(`Looking for a path between ${nodeName(from)} and ${nodeName(to)}…`);
     const paths = (await graphql(Paths, { from: refOf(from), to: refOf(to), hops: PATH_HOPS, first: 3, ...scopeVariables() })).access.paths;
