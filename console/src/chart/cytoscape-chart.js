@@ -16,18 +16,19 @@ function standInForCytoscapeStylesheet() {
   document.head.append(marker);
 }
 
-// Colours hold 4.5:1 against white for labels, and say the same as the list's descriptions.
+// Colours hold 4.5:1 against white for labels, and say the same as the list's descriptions. Kinds
+// are classes and text properties apply to labelled nodes only: every property an element takes
+// costs at its first drawing, which is most of a big chart's time.
 const STYLE = [
-  { selector: 'node', style: {
+  { selector: 'node', style: { width: 22, height: 22, 'background-color': '#0b5cad' } },
+  { selector: 'node.labelled, node.start, node.selected, node.on-path, node.withheld', style: {
     label: 'data(caption)', 'font-size': 11, 'font-family': 'system-ui, sans-serif', color: '#1b1f24',
-    'text-valign': 'bottom', 'text-margin-y': 4, 'text-wrap': 'wrap', 'text-max-width': 140,
-    'min-zoomed-font-size': 7, width: 22, height: 22, 'background-color': '#0b5cad', 'border-width': 0,
+    'text-valign': 'bottom', 'text-margin-y': 4, 'text-wrap': 'wrap', 'text-max-width': 140, 'min-zoomed-font-size': 7,
   } },
-  { selector: 'node[kind = "INCIDENT"]', style: { shape: 'round-rectangle', 'background-color': '#57606a', width: 18, height: 18 } },
-  { selector: 'node[kind = "PHONE_NUMBER"]', style: { shape: 'ellipse', 'background-color': '#0b5cad' } },
-  { selector: 'node[kind = "VEHICLE"]', style: { shape: 'diamond', 'background-color': '#1a7f37' } },
-  { selector: 'node[kind = "COURIER"]', style: { shape: 'triangle', 'background-color': '#8250df' } },
-  { selector: 'node[kind = "SUSPECT"]', style: { shape: 'pentagon', 'background-color': '#6639ba' } },
+  { selector: '.incident', style: { shape: 'round-rectangle', 'background-color': '#57606a', width: 18, height: 18 } },
+  { selector: '.vehicle', style: { shape: 'diamond', 'background-color': '#1a7f37' } },
+  { selector: '.courier', style: { shape: 'triangle', 'background-color': '#8250df' } },
+  { selector: '.suspect', style: { shape: 'pentagon', 'background-color': '#6639ba' } },
   // A withheld record is a pointer, not a record: hollow, dashed, in the withheld colour.
   { selector: 'node.withheld', style: {
     'background-color': '#ffffff', 'border-width': 2, 'border-style': 'dashed', 'border-color': '#8a4b00', color: '#8a4b00',
@@ -58,7 +59,19 @@ export function createChart(container, onPick) {
     hideEdgesOnViewport: true,
   });
   cy.on('tap', 'node', (event) => onPick(event.target.id(), event.originalEvent?.shiftKey === true));
+  cy.on('zoom', () => labelAll(cy));
   return cy;
+}
+
+// Measuring labels is most of the first drawing of a big chart, and at the zoom that fits hundreds
+// of nodes they are too small to read: a big chart labels only the start, the selection, the path
+// and withheld pointers until it is zoomed in far enough to read the rest.
+const LABEL_ZOOM = 0.6;
+
+function labelAll(cy) {
+  const all = cy.nodes().length <= FORCE_LAYOUT_LIMIT || cy.zoom() >= LABEL_ZOOM;
+  const changed = cy.nodes().filter((node) => node.hasClass('labelled') !== all);
+  if (changed.nonempty()) changed.toggleClass('labelled', all);
 }
 
 const caption = (node, hidden) => (hidden ? `${nodeName(node)}\n+${hidden} more` : nodeName(node));
@@ -76,11 +89,12 @@ export function showGraph(cy, graph, hidden, startId, anchor) {
   cy.batch(() => {
     for (const node of graph.nodes.values()) {
       const existing = cy.getElementById(node.id);
-      const data = { id: node.id, kind: node.kind, caption: caption(node, hidden.get(node.id)) };
+      const text = caption(node, hidden.get(node.id));
       if (existing.nonempty()) {
-        existing.data(data);
+        if (existing.data('caption') !== text) existing.data('caption', text);
       } else {
-        added.push({ group: 'nodes', data, position: around?.() ?? rings.get(node.id), classes: node.withheld ? 'withheld' : '' });
+        const classes = node.withheld ? 'withheld incident' : node.kind.toLowerCase();
+        added.push({ group: 'nodes', data: { id: node.id, caption: text }, position: around?.() ?? rings.get(node.id), classes });
       }
     }
     for (const [id, edge] of graph.edges) {
@@ -98,11 +112,13 @@ export function showGraph(cy, graph, hidden, startId, anchor) {
     const moved = cy.nodes().filter((node) => !samePlace(node.position(), rings.get(node.id())));
     if (moved.nonempty()) moved.positions((node) => rings.get(node.id()));
     fitPositions(cy, rings.values());
+    labelAll(cy);
     return Promise.resolve();
   }
   return new Promise((resolve) => {
     const layout = cy.layout({ name: 'cose', animate: false, randomize: false, fit: true, padding: PADDING, numIter: 600, idealEdgeLength: () => 50, nodeRepulsion: () => 8000 });
     layout.one('layoutstop', () => {
+      labelAll(cy);
       // A chart of a few nodes is fitted at a readable size, not blown up to fill the canvas.
       if (cy.zoom() > READABLE_ZOOM) cy.zoom({ level: READABLE_ZOOM, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
       resolve();

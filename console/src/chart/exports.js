@@ -4,9 +4,9 @@ import { logExport } from '../api.js';
 import { scope } from '../scope.js';
 import { chartCsv } from './csv.js';
 
-/** The incident records a file of this chart holds, withheld pointers included. */
+/** The incident records a file of this chart holds; a withheld one is named as the pointer it was shown as. */
 export const incidentRecords = (graph) =>
-  [...graph.nodes.values()].filter((n) => n.kind === 'INCIDENT').map((n) => ({ type: 'Incident', id: n.id }));
+  [...graph.nodes.values()].filter((n) => n.kind === 'INCIDENT').map((n) => ({ type: n.withheld ? 'IncidentPointer' : 'Incident', id: n.id }));
 
 function download(blob, name) {
   const url = URL.createObjectURL(blob);

@@ -17,6 +17,8 @@ const STEP = 50;
 const MOST = 1000;
 const PATH_HOPS = 6;
 
+const count = (n, what) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 const network = async (ref, maxNodes) =>
   (await graphql(LinkChart, { around: [ref], hops: 1, maxNodes, ...scopeVariables() })).access.network;
 
@@ -39,28 +41,23 @@ export function useLinkChart(kind, key) {
 
   const hidden = useMemo(() => hiddenLinks(graph), [graph]);
 
-  const run = async (work) => {
+  /** Runs one question; `what` says in the failure message which one did not work. */
+  const run = async (what, work) => {
     setBusy(true);
     setFailure(null);
     try {
       await work();
     } catch (e) {
-      setFailure(e.message);
+      setFailure(`${what}: ${e.message}`);
       setStatus('');
     } finally {
       setBusy(false);
     }
   };
 
+  // The page is mounted afresh for each entity (EntityPage's key), so this runs once.
   useEffect(() => {
-    setGraph(emptyGraph());
-    setStartId(null);
-    setAnchor(null);
-    setSelected([]);
-    setPath(null);
-    expanded.current = new Map();
-    run(async () => {
-      setStatus('Reading the chart…');
+    run('The chart could not be read', async () => {
       const answer = await network({ kind, key }, FIRST);
       const start = startOf(answer.nodes, kind, key);
       setGraph(merge(emptyGraph(), answer));
@@ -79,22 +76,24 @@ export function useLinkChart(kind, key) {
 
   const pick = (id, additive) => setSelected((current) => select(current, id, additive));
 
-  const expand = () => run(async () => {
+  const expand = () => run('The node could not be expanded', async () => {
     const node = single;
     const maxNodes = Math.min(MOST, STEP * ((expanded.current.get(node.id) ?? 0) + 1) + 1);
     setStatus(`Expanding ${nodeName(node)}…`);
     const answer = await network(refOf(node), maxNodes);
     expanded.current.set(node.id, (expanded.current.get(node.id) ?? 0) + 1);
-    const added = answer.nodes.filter((n) => !graph.nodes.has(n.id)).length;
+    const grown = merge(graph, answer);
+    const added = grown.nodes.size - graph.nodes.size;
+    const links = grown.edges.size - graph.edges.size;
     setAnchor(node.id);
-    setGraph(merge(graph, answer));
+    setGraph(grown);
     const more = answer.truncated && maxNodes < MOST ? `; more remain, Expand again for up to ${STEP} more` : '';
-    setStatus(added === 0 && !more
+    setStatus(added === 0 && links === 0 && !more
       ? `Expanded ${nodeName(node)}: the chart already shows everything linked to it.`
-      : `Expanded ${nodeName(node)}: ${added} new ${added === 1 ? 'node' : 'nodes'}${more}.`);
+      : `Expanded ${nodeName(node)}: ${count(added, 'new node')}, ${count(links, 'new link')}${more}.`);
   });
 
-  const showPath = () => run(async () => {
+  const showPath = () => run('The path could not be found', async () => {
     const [from, to] = selectedNodes;
     setStatus(`Looking for a path between ${nodeName(from)} and ${nodeName(to)}…`);
     const paths = (await graphql(Paths, { from: refOf(from), to: refOf(to), hops: PATH_HOPS, first: 3, ...scopeVariables() })).access.paths;
@@ -108,8 +107,8 @@ export function useLinkChart(kind, key) {
     setGraph(shortest.reduce(merge, graph));
     setPath(pathMarks(shortest));
     const hops = shortest[0].hops;
-    setStatus(`Path between ${nodeName(from)} and ${nodeName(to)}: ${hops} ${hops === 1 ? 'hop' : 'hops'}, via ${shortest[0].nodes.slice(1, -1).map(nodeName).join(', ')}`
-      + `${shortest.length > 1 ? ` (${shortest.length} paths of that length, all highlighted)` : ''}.`);
+    const via = shortest.map((p) => p.nodes.slice(1, -1).map(nodeName).join(' → ')).join('; or via ');
+    setStatus(`Path between ${nodeName(from)} and ${nodeName(to)}: ${count(hops, 'hop')}, via ${via}.`);
   });
 
   return { graph, hidden, startId, anchor, selected, selectedNodes, path, status, failure, busy, canExpand, canShowPath, pick, expand, showPath, clear: () => setSelected([]) };

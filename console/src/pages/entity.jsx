@@ -10,8 +10,12 @@ function matchEntities(chart) {
   return new Set([...chart.graph.edges.values()].filter((e) => e.incident === start.id).map((e) => e.entity));
 }
 
-/** An entity page (#/entity/KIND/key): its link chart and its matches. */
+/** An entity page (#/entity/KIND/key): its link chart and its matches, started afresh for each entity. */
 export function EntityPage({ kind, entityKey }) {
+  return <Entity key={`${kind}/${entityKey}`} kind={kind} entityKey={entityKey} />;
+}
+
+function Entity({ kind, entityKey }) {
   const chart = useLinkChart(kind, entityKey);
   const start = chart.graph.nodes.get(chart.startId);
   const title = start ? nodeName(start) : entityKey;
@@ -19,7 +23,7 @@ export function EntityPage({ kind, entityKey }) {
     <>
       <h1>{title} <span class="kind">{kindName(kind)}</span></h1>
       <LinkChartRegion chart={chart} name={start?.label ?? entityKey} />
-      {start && <Matches key={chart.startId} entityIds={matchEntities(chart)} about={start.kind === 'INCIDENT' ? `what ${title} carries` : title} />}
+      {start && <Matches entityIds={matchEntities(chart)} about={start.kind === 'INCIDENT' ? `what ${title} carries` : title} />}
       {/* Issue 18: the live region "Alerts" goes here. */}
     </>
   );

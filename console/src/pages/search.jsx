@@ -44,7 +44,7 @@ export function SearchPage() {
     let current = true;
     setBusy(true);
     graphql(Search, { text: text.trim(), first: 50, ...scopeVariables() })
-      .then((data) => current && setHits(data.access.search), (e) => current && setProblem(e.message))
+      .then((data) => current && setHits(data.access.search), (e) => current && setProblem(`The search did not work: ${e.message}`))
       .finally(() => current && setBusy(false));
     return () => { current = false; };
   }, [text]);
