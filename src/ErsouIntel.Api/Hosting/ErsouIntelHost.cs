@@ -66,11 +66,14 @@ public static class ErsouIntelHost
         app.MapConsole();
         app.UseSignInThrottle();
         app.UseAuthentication();
+        app.UseConsoleAntiforgery();
         app.UseAbuseProtection();
         app.UseAuthorization();
         app.MapHealth();
         app.MapTokenEndpoints();
         app.MapLoginPage();
+        app.MapConsoleSession();
+        app.MapConsoleProviders();
         app.MapErsouGraphQL();
         return app;
     }
