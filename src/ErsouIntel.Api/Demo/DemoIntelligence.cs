@@ -26,17 +26,42 @@ public static class DemoIntelligence
     public const string ClientId = "development-seed";
 
     private const string Operation = "DemoIntelligence";
+    private const string CaseLead = "essex.investigator";
     private const string Justification = "Demo data for the Development environment";
     private const int Batch = 100;
 
+    /// <summary>"ErsouDemo" in ASCII: held while one instance seeds, so that two started at once seed once.</summary>
+    private const long SeedLock = 0x4572_736F_7544_656D;
+
     public static async Task RunAsync(IServiceProvider services, TextWriter log, CancellationToken cancellation = default)
     {
-        // The case is written last: once it is there, so is everything before it.
-        if (await CaseExistsAsync(services.GetRequiredService<NpgsqlDataSource>(), cancellation))
+        var db = services.GetRequiredService<NpgsqlDataSource>();
+        await using var held = await db.OpenConnectionAsync(cancellation);
+        // Waits for another instance's seeding, which takes longer than a query's usual timeout on a busy machine.
+        await LockAsync(held, "select pg_advisory_lock($1)", 600, cancellation);
+        try
         {
-            return;
+            if (!await SeededAsync(db, cancellation))
+            {
+                await SeedAsync(services, log, cancellation);
+            }
         }
+        finally
+        {
+            // Explicitly: a pooled connection keeps a session's lock until it is next used or closed.
+            await LockAsync(held, "select pg_advisory_unlock($1)", 30, CancellationToken.None);
+        }
+    }
 
+    private static async Task LockAsync(NpgsqlConnection connection, string sql, int timeoutSeconds, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = timeoutSeconds };
+        command.Parameters.AddWithValue(SeedLock);
+        await command.ExecuteNonQueryAsync(cancellation);
+    }
+
+    private static async Task SeedAsync(IServiceProvider services, TextWriter log, CancellationToken cancellation)
+    {
         var reporting = services.GetRequiredService<IncidentReporting>();
         var writer = services.GetRequiredService<AccessLogWriter>();
         var reported = new Dictionary<string, Guid>(StringComparer.Ordinal);
@@ -53,11 +78,16 @@ public static class DemoIntelligence
         await log.WriteLineAsync($"Development: seeded demo intelligence ({reported.Count} incidents, case {CaseReference}); search for {DemoScenario.BoilerRoom}.");
     }
 
-    private static async Task<bool> CaseExistsAsync(NpgsqlDataSource db, CancellationToken cancellation)
+    /// <summary>
+    /// Whether an earlier start seeded already: the access log names the demo case's opening by this seed. The log,
+    /// not the read model, since with <c>LinkGraph:Apply=Daemon</c> the read model may not have the case yet.
+    /// </summary>
+    private static async Task<bool> SeededAsync(NpgsqlDataSource db, CancellationToken cancellation)
     {
-        await using var check = db.CreateCommand("select 1 from ersou.li_cases where lead_force = $1 and reference = $2");
-        check.Parameters.AddWithValue(Force.Essex.TenantId());
-        check.Parameters.AddWithValue(CaseReference);
+        await using var check = db.CreateCommand("select 1 from ersou.access_log where client_id = $1 and subject = $2 and kind = $3 limit 1");
+        check.Parameters.AddWithValue(ClientId);
+        check.Parameters.AddWithValue(CaseLead);
+        check.Parameters.AddWithValue(AccessLogChain.KindName(AccessKind.Collection));
         return await check.ExecuteScalarAsync(cancellation) is not null;
     }
 
@@ -86,7 +116,7 @@ public static class DemoIntelligence
     /// <summary>Essex leads a case on the boiler room, with the Essex and Hertfordshire incidents attached and two notes.</summary>
     private static async Task OpenTheCaseAsync(CaseWork work, AccessLogWriter writer, Dictionary<string, Guid> incidents, CancellationToken cancellation)
     {
-        var investigator = new Caller("essex.investigator", Force.Essex, [Roles.Investigator], [Roles.ReadScope], ClientId);
+        var investigator = new Caller(CaseLead, Force.Essex, [Roles.Investigator], [Roles.ReadScope], ClientId);
         var actor = investigator.Actor;
         var opened = await work.OpenAsync(actor, CaseReference, CaseTitle, "Operation Doorstep", Purpose.Investigation, Justification, cancellation);
         var caseId = Written(opened);

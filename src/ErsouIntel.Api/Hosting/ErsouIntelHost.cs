@@ -44,9 +44,10 @@ public static class ErsouIntelHost
         builder.Services.AddAbuseProtection(builder.Configuration);
         builder.Services.AddConsoleAssets();
         builder.Services.AddSingleton<ExportableRecords>();
-        if (applySchema && builder.Environment.IsDevelopment())
+        if (applySchema && builder.Environment.IsDevelopment() && (builder.Configuration.GetValue<bool?>("Demo:Seed") ?? true))
         {
             // A hosted service, registered after the event store's: it writes once the schema it writes to is there.
+            // Demo:Seed=false leaves it out, for a Development start whose database must hold only what it was sent.
             builder.Services.AddHostedService<Demo.DemoIntelligenceSeeding>();
         }
 

@@ -206,6 +206,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var settings = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            // The counts below are of this test's incidents only: no demo intelligence.
+            ["Demo__Seed"] = "false",
             ["LinkGraph__Apply"] = "Daemon",
             ["LinkGraph__LeadershipPolling"] = "00:00:01",
             ["RateLimits__RequestsPerWindow"] = "1000000",

@@ -52,6 +52,53 @@ public sealed class DemoIntelligenceTests(DevelopmentServiceFixture service) : I
     }
 
     [Fact]
+    public async Task Two_instances_started_at_once_on_a_new_database_seed_it_once()
+    {
+        var connectionString = await TestPostgres.CreateDatabaseAsync("demotwice");
+        try
+        {
+            // The schema and the demo accounts first, on their own: their seeding is not what this test is about.
+            var first = await ServiceFixture.StartAsync(connectionString, new Dictionary<string, string?> { ["Demo:Seed"] = "false" }, environment: "Development");
+            await first.StopAsync();
+            await first.DisposeAsync();
+
+            var both = await Task.WhenAll(
+                ServiceFixture.StartAsync(connectionString, environment: "Development"),
+                ServiceFixture.StartAsync(connectionString, environment: "Development"));
+            foreach (var instance in both)
+            {
+                await instance.StopAsync();
+                await instance.DisposeAsync();
+            }
+
+            Assert.Equal(DemoIncidents.Count + DemoScenario.Reports.Count, (await CountsAsync(connectionString)).Values.Sum(c => c.All));
+            Assert.Equal("1", await ScalarAsync(connectionString, $"select count(*) from ersou.li_cases where reference = '{DemoIntelligence.CaseReference}'"));
+        }
+        finally
+        {
+            await TestPostgres.DropDatabaseAsync(connectionString);
+        }
+    }
+
+    [Fact]
+    public async Task Demo_Seed_false_starts_Development_with_no_intelligence()
+    {
+        var connectionString = await TestPostgres.CreateDatabaseAsync("demooff");
+        try
+        {
+            var app = await ServiceFixture.StartAsync(connectionString, new Dictionary<string, string?> { ["Demo:Seed"] = "false" }, environment: "Development");
+            await app.StopAsync();
+            await app.DisposeAsync();
+
+            Assert.Empty(await CountsAsync(connectionString));
+        }
+        finally
+        {
+            await TestPostgres.DropDatabaseAsync(connectionString);
+        }
+    }
+
+    [Fact]
     public async Task The_demo_case_is_open_with_its_incidents_and_notes_on_its_timeline()
     {
         var essex = TestCaller.Investigator(Force.Essex);
