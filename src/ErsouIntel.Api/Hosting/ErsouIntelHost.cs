@@ -43,6 +43,12 @@ public static class ErsouIntelHost
         builder.Services.AddIntelligence(builder.Configuration);
         builder.Services.AddAbuseProtection(builder.Configuration);
         builder.Services.AddConsoleAssets();
+        if (applySchema && builder.Environment.IsDevelopment())
+        {
+            // A hosted service, registered after the event store's: it writes once the schema it writes to is there.
+            builder.Services.AddHostedService<Demo.DemoIntelligenceSeeding>();
+        }
+
         replaceServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -60,11 +66,14 @@ public static class ErsouIntelHost
         app.MapConsole();
         app.UseSignInThrottle();
         app.UseAuthentication();
+        app.UseConsoleAntiforgery();
         app.UseAbuseProtection();
         app.UseAuthorization();
         app.MapHealth();
         app.MapTokenEndpoints();
         app.MapLoginPage();
+        app.MapConsoleSession();
+        app.MapConsoleProviders();
         app.MapErsouGraphQL();
         return app;
     }

@@ -33,6 +33,17 @@ public sealed class ExternalIssuer
 
     /// <summary>Its role names mapped to ours (investigator, auditor); roles not named here grant nothing.</summary>
     public Dictionary<string, string> Roles { get; set; } = [];
+
+    /// <summary>
+    /// The console's client registered at this provider: with <see cref="Authority"/>, people of the force sign in to
+    /// the console there (<c>/console/sign-in/{Name}</c>). Without it the provider's bearer tokens are trusted, no more.
+    /// </summary>
+    public string? ClientId { get; set; }
+
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The provider's name in the console's sign-in page and path; the force's when not given.</summary>
+    public string? Name { get; set; }
 }
 
 /// <summary>
@@ -78,15 +89,17 @@ public static class ExternalIssuers
         }
 
         var byIssuer = issuers.ToDictionary(i => i.Issuer, i => SchemeFor(i.Issuer), StringComparer.Ordinal);
-        authentication.AddPolicyScheme(SelectorScheme, "Our tokens or a trusted force's", options =>
+        authentication.AddPolicyScheme(SelectorScheme, "Our tokens, a trusted force's, or the console's session", options =>
             options.ForwardDefaultSelector = http => IssuerOf(http) is { } iss && byIssuer.TryGetValue(iss, out var scheme)
                 ? scheme
-                : OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+                : http.Request.Headers.Authorization.Count == 0 && WebConsole.ConsoleCookie.IsPresent(http)
+                    ? WebConsole.ConsoleCookie.Scheme
+                    : OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
         return authentication;
     }
 
     /// <summary>Only the mapped claims leave: sub, the configured force (never one the token names), role and its scope.</summary>
-    private static ClaimsPrincipal Map(ClaimsPrincipal external, ExternalIssuer issuer, Force force)
+    internal static ClaimsPrincipal Map(ClaimsPrincipal external, ExternalIssuer issuer, Force force)
     {
         var identity = new ClaimsIdentity(SchemeFor(issuer.Issuer), Caller.SubjectClaim, Caller.RoleClaim);
         var subject = external.FindFirst("sub")?.Value ?? external.FindFirst("preferred_username")?.Value;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using ErsouIntel.Api.Access;
+using ErsouIntel.Api.WebConsole;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Validation.AspNetCore;
@@ -76,6 +77,8 @@ public static class IdentitySetup
                 options.DefaultScheme = ExternalIssuers.SelectorScheme;
             })
             .AddExternalIssuers(configuration)
+            .AddConsoleCookie(environment.IsDevelopment())
+            .AddConsoleProviders(configuration, relaxed)
             .AddCookie(LoginScheme, options =>
             {
                 options.LoginPath = "/account/login";
@@ -90,6 +93,7 @@ public static class IdentitySetup
         // Cookies and antiforgery tokens are protected with a key ring every instance shares.
         services.AddSharedDataProtection();
         services.AddAntiforgery(options => options.Cookie.Name = "ersou.antiforgery");
+        services.AddConsoleAntiforgery();
         services.AddScoped<UserAccounts>();
         services.AddHostedService<TokenPruning>();
         services.AddScoped(provider => (ErsouApplicationManager)provider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictApplicationManager>());

@@ -78,7 +78,7 @@ public static class TokenEndpoints
     }
 
     /// <summary>A person's token: their role's scope if they asked for it, their force, openid and refresh as asked.</summary>
-    private static ClaimsIdentity ForUser(UserAccount user, IEnumerable<string> requested, string? clientId)
+    internal static ClaimsIdentity ForUser(UserAccount user, IEnumerable<string> requested, string? clientId)
     {
         var identity = NewIdentity();
         identity.SetClaim(Claims.Subject, user.Username)

@@ -63,13 +63,13 @@ public static class AbuseProtection
 
     /// <summary>
     /// Sign-in throttling runs before authentication, because the token server answers there: per
-    /// address, on the token endpoint and the login form (a username has its own lock-out besides).
+    /// address, on the token endpoint, the login form and the console's sign-in (a username has its own lock-out besides).
     /// </summary>
     public static WebApplication UseSignInThrottle(this WebApplication app)
     {
         var limits = app.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
         app.UseWhen(
-            http => HttpMethods.IsPost(http.Request.Method) && (http.Request.Path.StartsWithSegments("/connect/token") || http.Request.Path.StartsWithSegments("/account/login")),
+            http => HttpMethods.IsPost(http.Request.Method) && (http.Request.Path.StartsWithSegments("/connect/token") || http.Request.Path.StartsWithSegments("/account/login") || http.Request.Path.StartsWithSegments("/console/session")),
             branch => branch.UseRateLimiter(new RateLimiterOptions
             {
                 RejectionStatusCode = StatusCodes.Status429TooManyRequests,

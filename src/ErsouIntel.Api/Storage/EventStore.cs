@@ -91,6 +91,7 @@ public static class EventStore
                 options.Storage.ExtendedSchemaObjects.AddRange(LinkGraphSchema.Objects());
                 options.Storage.ExtendedSchemaObjects.AddRange(Api.Audit.AccessLogSchema.Objects());
                 options.Storage.ExtendedSchemaObjects.Add(Api.Identity.DataProtectionKeys.SchemaObject());
+                options.Storage.ExtendedSchemaObjects.Add(Api.WebConsole.ConsoleSessionStore.SchemaObject());
 
                 // Spans per connection (tenant only, never SQL) and a counter of events appended per type and tenant.
                 options.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
