@@ -43,6 +43,7 @@ public static class ErsouIntelHost
         builder.Services.AddIntelligence(builder.Configuration);
         builder.Services.AddAbuseProtection(builder.Configuration);
         builder.Services.AddConsoleAssets();
+        builder.Services.AddSingleton<ExportableRecords>();
         if (applySchema && builder.Environment.IsDevelopment())
         {
             // A hosted service, registered after the event store's: it writes once the schema it writes to is there.
@@ -74,6 +75,7 @@ public static class ErsouIntelHost
         app.MapLoginPage();
         app.MapConsoleSession();
         app.MapConsoleProviders();
+        app.MapConsoleExports();
         app.MapErsouGraphQL();
         return app;
     }
