@@ -136,4 +136,7 @@ function Console({ session, onSignedOut }) {
   );
 }
 
-render(<App />, document.getElementById('app'));
+// The placeholder in index.html is for the time before the script runs; Preact adds to what a node holds.
+const root = document.getElementById('app');
+root.replaceChildren();
+render(<App />, root);

@@ -44,6 +44,12 @@ public static class ErsouIntelHost
         builder.Services.AddAbuseProtection(builder.Configuration);
         builder.Services.AddConsoleAssets();
         builder.Services.AddSingleton<ExportableRecords>();
+        if (applySchema && builder.Environment.IsDevelopment())
+        {
+            // A hosted service, registered after the event store's: it writes once the schema it writes to is there.
+            builder.Services.AddHostedService<Demo.DemoIntelligenceSeeding>();
+        }
+
         replaceServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -80,7 +86,7 @@ public static class ErsouIntelHost
     {
         foreach (var address in app.Urls)
         {
-            output.WriteLine($"ErsouIntel is serving GraphQL at {address.TrimEnd('/')}/graphql.");
+            output.WriteLine($"ErsouIntel is serving the console at {address.TrimEnd('/')}/ and GraphQL at {address.TrimEnd('/')}/graphql.");
         }
     }
 

@@ -1,0 +1,18 @@
+using ErsouIntel.Api.Hosting;
+using Microsoft.Playwright;
+
+namespace ErsouIntel.Api.Tests.WebConsole.Browser;
+
+/// <summary>
+/// The pictures in <c>docs/console.md</c>, taken by the tests from the real page on every run (so they never
+/// show a console that no longer exists), always the same size: the viewport, 1280×800.
+/// </summary>
+public static class Screenshots
+{
+    public static async Task TakeAsync(IPage page, string name)
+    {
+        var path = Path.Combine(RepositoryRoot.Find()!, "docs", "console", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = false, Animations = ScreenshotAnimations.Disabled });
+    }
+}
