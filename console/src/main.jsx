@@ -20,7 +20,7 @@ function App() {
   if (failure) return <main><p role="alert">{failure}</p></main>;
   if (!session) return <main><p class="loading">Loading the console…</p></main>;
   if (!session.signedIn) return <SignIn providers={session.providers ?? []} onSignedIn={setSession} />;
-  return <Console session={session} onSignedOut={() => { endWork(); setSession({ signedIn: false, providers: session.providers }); }} />;
+  return <Console session={session} onSignedOut={(anonymous) => { endWork(); setSession(anonymous); }} />;
 }
 
 function SignIn({ providers, onSignedIn }) {
@@ -92,8 +92,7 @@ function Console({ session, onSignedOut }) {
   const auditor = session.role === 'auditor';
 
   const out = async () => {
-    await signOut();
-    onSignedOut();
+    onSignedOut(await signOut());
   };
 
   let body;
