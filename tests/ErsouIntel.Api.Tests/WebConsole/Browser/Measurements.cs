@@ -15,14 +15,14 @@ public static class Measurements
 
     public static string Folder { get; } = Path.Combine(RepositoryRoot.Find()!, "docs", "console");
 
-    public static void Record(string name, double milliseconds)
+    public static void Record(string name, double value)
     {
         lock (Gate)
         {
             Directory.CreateDirectory(Folder);
             var file = Path.Combine(Folder, "measured.json");
             var all = File.Exists(file) ? JsonNode.Parse(File.ReadAllText(file))!.AsObject() : [];
-            all[name] = Math.Round(milliseconds);
+            all[name] = Math.Round(value);
             File.WriteAllText(file, all.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         }
     }
