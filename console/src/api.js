@@ -45,7 +45,9 @@ export async function signIn(username, password) {
 
 export async function signOut() {
   await send('/console/sign-out', { method: 'POST' });
+  // The token belonged to the session that ended; the sign-in form needs an anonymous one.
   antiforgery = null;
+  return loadSession();
 }
 
 /** Runs one GraphQL operation; errors come back as an ApiError with the first error's message and code. */

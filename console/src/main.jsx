@@ -20,7 +20,7 @@ function App() {
   if (failure) return <main><p role="alert">{failure}</p></main>;
   if (!session) return <main><p class="loading">Loading the console…</p></main>;
   if (!session.signedIn) return <SignIn providers={session.providers ?? []} onSignedIn={setSession} />;
-  return <Console session={session} onSignedOut={() => { endWork(); setSession({ signedIn: false, providers: session.providers }); }} />;
+  return <Console session={session} onSignedOut={(anonymous) => { endWork(); setSession(anonymous); }} />;
 }
 
 function SignIn({ providers, onSignedIn }) {
@@ -92,8 +92,7 @@ function Console({ session, onSignedOut }) {
   const auditor = session.role === 'auditor';
 
   const out = async () => {
-    await signOut();
-    onSignedOut();
+    onSignedOut(await signOut());
   };
 
   let body;
@@ -136,4 +135,7 @@ function Console({ session, onSignedOut }) {
   );
 }
 
-render(<App />, document.getElementById('app'));
+// The placeholder in index.html is for the time before the script runs; Preact adds to what a node holds.
+const root = document.getElementById('app');
+root.replaceChildren();
+render(<App />, root);

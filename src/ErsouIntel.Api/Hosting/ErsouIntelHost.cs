@@ -68,8 +68,9 @@ public static class ErsouIntelHost
         app.MapConsole();
         app.UseSignInThrottle();
         app.UseAuthentication();
-        app.UseConsoleGraphQLGate();
         app.UseAbuseProtection();
+        // After the per-caller limits, so that refused console requests count against them too.
+        app.UseConsoleGraphQLGate();
         app.UseAuthorization();
         app.MapHealth();
         app.MapTokenEndpoints();

@@ -1,14 +1,11 @@
 using ErsouIntel.Api.Tests.Identity;
-using ErsouIntel.Api.Tests.Infrastructure;
 
 namespace ErsouIntel.Api.Tests.WebConsole;
 
-/// <summary>The service as <c>run</c> starts it on a workstation: Development, with the README's demo accounts seeded.</summary>
-public sealed class DevelopmentConsole : ServiceFixture
+/// <summary>The service as <c>run</c> starts it on a workstation (<see cref="DevelopmentServiceFixture"/>), with the README's demo accounts.</summary>
+public sealed class DevelopmentConsole : DevelopmentServiceFixture
 {
     public const string DemoPassword = "ersou-dev-password";
-
-    protected override string Environment => "Development";
 
     public ConsoleBrowser NewBrowser() => new(Http.BaseAddress!);
 }

@@ -142,6 +142,24 @@ public sealed partial class ConsoleSessionTests(ConsoleRegion region) : IClassFi
     }
 
     [Fact]
+    public async Task The_token_from_before_sign_in_no_longer_passes_once_the_person_is_signed_in()
+    {
+        using var browser = region.NewBrowser();
+        await browser.SessionAsync();
+        var anonymous = browser.Antiforgery;
+        await browser.SignInAsync("essex.investigator", RegionWithSignIn.Password);
+        var signedIn = browser.Antiforgery;
+
+        browser.Antiforgery = anonymous;
+        var (withOld, _) = await browser.GraphQLAsync(Me);
+        browser.Antiforgery = signedIn;
+        var (withNew, _) = await browser.GraphQLAsync(Me);
+
+        Assert.Equal(403, withOld);
+        Assert.Equal(200, withNew);
+    }
+
+    [Fact]
     public async Task After_signing_out_the_old_cookie_replayed_is_nobody()
     {
         using var browser = region.NewBrowser();
