@@ -3,6 +3,7 @@ using ErsouIntel.Api.Incidents.Reading;
 using ErsouIntel.Api.Links;
 using ErsouIntel.Api.Links.Questions;
 using ErsouIntel.Api.Matches;
+using ErsouIntel.Api.Watches;
 using GraphQL.Types;
 
 namespace ErsouIntel.Api.Access;
@@ -32,5 +33,6 @@ public sealed class AccessScopeGraphType : ObjectGraphType<AccessScope>
         PathsField.AddTo(this);
         SearchField.AddTo(this);
         NodeByIdField.AddTo(this);
+        WatchesField.AddTo(this);
     }
 }

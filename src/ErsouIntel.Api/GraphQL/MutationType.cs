@@ -1,5 +1,6 @@
 using ErsouIntel.Api.Cases.Working;
 using ErsouIntel.Api.Incidents.Reporting;
+using ErsouIntel.Api.Watches;
 using GraphQL.Types;
 
 namespace ErsouIntel.Api.GraphQL;
@@ -18,5 +19,7 @@ public sealed class MutationType : ObjectGraphType
         AddCaseNoteField.AddTo(this);
         AddCaseMemberField.AddTo(this);
         CloseCaseField.AddTo(this);
+        WatchField.AddTo(this);
+        UnwatchField.AddTo(this);
     }
 }

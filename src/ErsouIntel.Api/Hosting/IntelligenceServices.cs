@@ -40,6 +40,7 @@ public static class IntelligenceServices
         services.AddScoped<Links.Questions.LinkBudget>();
         services.AddSingleton<Links.Questions.PathSearch>();
         services.AddSingleton<GraphQL.SealedCursors>();
+        services.AddSingleton<Watches.WatchWork>();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using ErsouIntel.Api.Links;
 using ErsouIntel.Domain;
 using ErsouIntel.Domain.Cases;
 using ErsouIntel.Domain.Incidents;
+using ErsouIntel.Domain.Watches;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
@@ -67,7 +68,13 @@ public static class EventStore
                 [
                     typeof(IncidentReported), typeof(IncidentAmended), typeof(IncidentRetracted),
                     typeof(CaseOpened), typeof(IncidentAttachedToCase), typeof(CaseNoteAdded), typeof(CaseMemberAdded), typeof(CaseClosed),
+                    typeof(WatchPlaced), typeof(WatchEnded),
                 ]);
+
+                // A watch's state is its snapshot, written with its events, in its watcher's force's tenant: listing a
+                // person's live watches, and counting them against the limit, is one query of their own tenant.
+                options.Projections.Add(new Watches.WatchProjection(), ProjectionLifecycle.Inline);
+                options.Schema.For<Watch>().MultiTenanted().Index(w => w.Watcher);
                 // One projection, one event-to-SQL mapping, either way: inline (in the push's transaction) or
                 // by the async daemon as a subscription (events in sequence order across forces), which one
                 // instance at a time runs (HotCold, docs/operations.md).

@@ -33,6 +33,8 @@ public sealed class RoleOperationMatrixTests(RegionWithSignIn region) : IClassFi
         [ContractOperations.AddCaseNote] = [Role.Investigator],
         [ContractOperations.AddCaseMember] = [Role.Investigator],
         [ContractOperations.CloseCase] = [Role.Investigator],
+        [ContractOperations.Watch] = [Role.Investigator],
+        [ContractOperations.Unwatch] = [Role.Investigator],
         ["AccessLog"] = [Role.Auditor],
         ["VerifyAccessLog"] = [Role.Auditor],
         [ContractOperations.Me] = [Role.ForceSystem, Role.Investigator, Role.Auditor, Role.Admin],
@@ -137,6 +139,8 @@ public sealed class RoleOperationMatrixTests(RegionWithSignIn region) : IClassFi
             ContractOperations.AddCaseNote => new { caseId = random, text = "A note" },
             ContractOperations.AddCaseMember => new { caseId = random, username = "someone" },
             ContractOperations.CloseCase => new { caseId = random, reason = "Done" },
+            ContractOperations.Watch => new { input = new { entity = new { kind = "PHONE_NUMBER", key = "07700 900123" }, purpose = "INVESTIGATION", justification = Region.Why } },
+            ContractOperations.Unwatch => new { id = random },
             _ => new { },
         };
     }

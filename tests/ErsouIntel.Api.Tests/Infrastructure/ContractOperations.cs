@@ -25,5 +25,7 @@ public static class ContractOperations
     public const string AddCaseMember = nameof(AddCaseMember);
     public const string CloseCase = nameof(CloseCase);
     public const string CaseTimeline = nameof(CaseTimeline);
+    public const string Watch = nameof(Watch);
+    public const string Unwatch = nameof(Unwatch);
     public const string Me = nameof(Me);
 }

@@ -39,6 +39,7 @@ public sealed class CallersWithoutAccessTests(RegionWithWithheldRecords seeded) 
             {
                 ContractOperations.Incident, ContractOperations.Incidents, ContractOperations.PhoneNumberProfile, ContractOperations.LinkedCouriers,
                 ContractOperations.Matches, ContractOperations.CaseTimeline, ContractOperations.OpenCase, ContractOperations.AttachIncident, ContractOperations.AddCaseMember,
+                ContractOperations.Watch, ContractOperations.Unwatch,
             })
             {
                 rows.Add("anonymous", operation, "UNAUTHENTICATED");
@@ -63,7 +64,19 @@ public sealed class CallersWithoutAccessTests(RegionWithWithheldRecords seeded) 
             _ => null,
         };
         var incidentId = seeded.IdOf(Seeded(Force.Hertfordshire, "P"));
-        var variables = new { id = incidentId, incidentId, caseId = Guid.NewGuid().ToString(), phone = Phone, reference = $"NO-{role}-{operation}", title = "Not allowed", username = "someone", purpose = "INVESTIGATION", why = Region.Why };
+        var variables = new
+        {
+            id = incidentId,
+            incidentId,
+            caseId = Guid.NewGuid().ToString(),
+            phone = Phone,
+            reference = $"NO-{role}-{operation}",
+            title = "Not allowed",
+            username = "someone",
+            purpose = "INVESTIGATION",
+            why = Region.Why,
+            input = new { entity = new { kind = "PHONE_NUMBER", key = Phone }, purpose = "INVESTIGATION", justification = Region.Why }
+        };
 
         GraphQLAnswer answer = null!;
 
