@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { loadSession, signIn, signOut } from './api.js';
-import { route, href, go } from './router.js';
+import { route, href } from './router.js';
 import { scope, startWork, endWork, PURPOSES, purposeLabel } from './scope.js';
 import { useSignal } from './signal.js';
 import { SearchPage } from './pages/search.jsx';

@@ -51,7 +51,7 @@ public sealed class WatchWork(IDocumentStore store, LinkStarts starts, TimeProvi
         var actor = new Actor(caller.Subject, force);
         var now = clock.GetUtcNow();
         await using var session = store.LightweightSession(force.TenantId());
-        var live = await session.Query<Watch>().CountAsync(w => w.Watcher == caller.Subject && w.EndedAt == null && w.ExpiresAt > now, cancellation);
+        var live = await session.Query<Watch>().CountAsync(LiveOf(caller.Subject, now), cancellation);
         var watchId = Guid.CreateVersion7();
         var (events, errors) = Watch.Decide(new PlaceWatch(
             watchId, nodeKind, node, start.Canonical, input.Purpose, input.Justification, input.Note, input.ExpiresAt, actor, now, live));
@@ -94,9 +94,13 @@ public sealed class WatchWork(IDocumentStore store, LinkStarts starts, TimeProvi
         var now = clock.GetUtcNow();
         await using var session = store.QuerySession(actor.Force!.Value.TenantId());
         return await session.Query<Watch>()
-            .Where(w => w.Watcher == actor.Subject && w.EndedAt == null && w.ExpiresAt > now)
+            .Where(LiveOf(actor.Subject, now))
             .OrderBy(w => w.CreatedAt)
             .ThenBy(w => w.Id)
             .ToListAsync(cancellation);
     }
+
+    /// <summary><see cref="Watch.IsLiveAt"/> for one watcher, as Marten can turn it into SQL: for the limit and the list alike.</summary>
+    private static System.Linq.Expressions.Expression<Func<Watch, bool>> LiveOf(string watcher, DateTimeOffset now) =>
+        w => w.Watcher == watcher && w.EndedAt == null && w.ExpiresAt > now;
 }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Net.Http.Headers;
 
@@ -44,7 +43,6 @@ public static class ConsoleAssets
             {
                 FileProvider = new PhysicalFileProvider(Path.Combine(Folder, "assets")),
                 RequestPath = "/assets",
-                ContentTypeProvider = new FileExtensionContentTypeProvider(),
                 OnPrepareResponse = context =>
                 {
                     // Names carry a hash of their content, so an asset never changes under its name.
