@@ -56,6 +56,8 @@ public sealed class PublicIssuerTests(TwoInstances instances) : IClassFixture<Tw
             using var http = TwoInstances.ClientFor(instance);
             var discovery = JsonNode.Parse(await http.GetStringAsync(new Uri(".well-known/openid-configuration", UriKind.Relative)))!;
             Assert.Equal(TwoInstances.PublicUrl, discovery["issuer"]!.GetValue<string>());
+            // The endpoints stay where the caller found the document: the issuer is a name, not a redirect.
+            Assert.Equal(new Uri(instance.BaseUrl, "connect/token").AbsoluteUri, discovery["token_endpoint"]!.GetValue<string>());
         }
     }
 
