@@ -24,17 +24,22 @@ public sealed class PublicIssuerTests(TwoInstances instances) : IClassFixture<Tw
         Assert.True(onB.Status == 200 && onB.Errors is null, $"Instance B refused instance A's token: {onB}{Environment.NewLine}{instances.Outputs()}");
         Assert.Equal("essex-system", onB.Data!["me"]!["subject"]!.GetValue<string>());
         Assert.Equal("ESSEX", onB.Data!["me"]!["force"]!.GetValue<string>());
+        var pushed = await TwoInstances.ReportAsync(instances.B, token, AnIncident.Courier("EX/ISSUER/0001", phones: ["07911 234001"]));
+        Assert.Equal("CREATED", pushed.Single()!["outcome"]!.GetValue<string>());
     }
 
     [Fact]
-    public async Task An_investigator_signed_in_on_A_reads_intelligence_on_B_and_refreshes_there()
+    public async Task An_investigator_signed_in_on_A_reads_and_watches_on_B_and_refreshes_there()
     {
+        await TwoInstances.ReportAsync(instances.A, await TwoInstances.SystemTokenAsync(instances.A, Force.Norfolk), AnIncident.Courier("NK/ISSUER/0001", phones: ["07911 234002"]));
         var tokens = await TwoInstances.InvestigatorSignInAsync(instances.A, Force.Norfolk);
+        var token = tokens["access_token"]!.GetValue<string>();
 
-        var onB = await TwoInstances.PostAsync(instances.B, tokens["access_token"]!.GetValue<string>(),
-            ContractOperations.Text(ContractOperations.Incidents), new { purpose = "INVESTIGATION", why = Region.Why });
+        var onB = await TwoInstances.PostAsync(instances.B, token, ContractOperations.Text(ContractOperations.Incidents), new { purpose = "INVESTIGATION", why = Region.Why });
         Assert.True(onB.Status == 200 && onB.Errors is null, $"Instance B refused the investigator's token from A: {onB}");
         Assert.NotNull(onB.Data!["access"]);
+        var watch = await TwoInstances.WatchAsync(instances.B, token, new { kind = "PHONE_NUMBER", key = "07911 234002" });
+        Assert.Equal("PHONE_NUMBER", watch["entity"]!["kind"]!.GetValue<string>());
 
         // The refresh token is the token server's own: B's token endpoint must take what A issued.
         using var http = TwoInstances.ClientFor(instances.B);

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ErsouIntel.Api.Access;
 using ErsouIntel.Api.Identity;
 using ErsouIntel.Api.Tests.Infrastructure;
@@ -91,7 +92,7 @@ public class TwoInstances : IAsyncLifetime
     /// An investigator of <paramref name="force"/> signed in through <paramref name="via"/> (authorization
     /// code with PKCE through the login page): the token endpoint's whole answer, access and refresh tokens.
     /// </summary>
-    public static async Task<System.Text.Json.Nodes.JsonNode> InvestigatorSignInAsync(ServiceProcess via, Force force)
+    public static async Task<JsonNode> InvestigatorSignInAsync(ServiceProcess via, Force force)
     {
         using var http = ClientFor(via);
         return await new SignIn(http).AuthorizationCodeAsync(
@@ -102,6 +103,25 @@ public class TwoInstances : IAsyncLifetime
     /// <summary>An investigator's access token (<c>intel:read</c>) from <paramref name="via"/>.</summary>
     public static async Task<string> InvestigatorTokenAsync(ServiceProcess via, Force force) =>
         (await InvestigatorSignInAsync(via, force))["access_token"]!.GetValue<string>();
+
+    /// <summary>A force system pushes <paramref name="inputs"/> (<c>AnIncident.Courier</c>) through <paramref name="to"/>: the payloads, each without errors.</summary>
+    public static async Task<JsonArray> ReportAsync(ServiceProcess to, string systemToken, params object[] inputs)
+    {
+        var answer = await PostAsync(to, systemToken, ContractOperations.Text(ContractOperations.ReportIncidents), new { inputs });
+        var payloads = answer.Status == 200 && answer.Errors is null ? answer.Data?["reportIncidents"] as JsonArray : null;
+        Assert.True(payloads is not null && payloads.All(p => p!["errors"]!.AsArray().Count == 0), $"Instance {to.Name} did not take the push: {answer}");
+        return payloads;
+    }
+
+    /// <summary>An investigator watches <paramref name="entity"/> (<c>new { kind = "PHONE_NUMBER", key = "07911 100001" }</c>) through <paramref name="to"/>: the watch.</summary>
+    public static async Task<JsonNode> WatchAsync(ServiceProcess to, string investigatorToken, object entity, string justification = Region.Why)
+    {
+        var answer = await PostAsync(to, investigatorToken, ContractOperations.Text(ContractOperations.Watch),
+            new { input = new { entity, purpose = "INVESTIGATION", justification } });
+        var payload = answer.Status == 200 && answer.Errors is null ? answer.Data?["watch"] : null;
+        Assert.True(payload?["watch"] is not null && payload["errors"]!.AsArray().Count == 0, $"Instance {to.Name} did not place the watch: {answer}");
+        return payload["watch"]!;
+    }
 
     /// <summary>POSTs a GraphQL request to <paramref name="to"/> at its own address, with a bearer token when given.</summary>
     public static async Task<GraphQLAnswer> PostAsync(ServiceProcess to, string? token, string query, object? variables = null)
@@ -119,7 +139,7 @@ public class TwoInstances : IAsyncLifetime
 
         using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
-        var body = text.TrimStart().StartsWith('{') ? System.Text.Json.Nodes.JsonNode.Parse(text) : null;
+        var body = text.TrimStart().StartsWith('{') ? JsonNode.Parse(text) : null;
         return new GraphQLAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, text, response.Headers, response.Content.Headers);
     }
 
