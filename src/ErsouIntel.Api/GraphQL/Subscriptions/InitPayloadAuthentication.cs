@@ -10,7 +10,8 @@ namespace ErsouIntel.Api.GraphQL.Subscriptions;
 /// tokens through OpenIddict, a trusted force's JWTs through their own handler). The upgrade
 /// request's own authentication has already run, and ASP.NET Core keeps one result per request, so
 /// the token is checked on a request of its own, carrying the upgrade's scheme and host (the token's
-/// issuer is checked against them) in a scope of its own.
+/// issuer is checked against them) in a scope of its own, through the steps the authentication
+/// middleware takes for a request.
 /// </summary>
 public sealed class InitPayloadAuthentication(IServiceScopeFactory scopes, TimeProvider clock)
 {
@@ -30,6 +31,18 @@ public sealed class InitPayloadAuthentication(IServiceScopeFactory scopes, TimeP
         probe.Request.Path = upgrade.Request.Path;
         probe.Request.Headers.Authorization = authorization;
         probe.Connection.RemoteIpAddress = upgrade.Connection.RemoteIpAddress;
+
+        // What the authentication middleware does first: the request handlers (OpenIddict's validation among
+        // them) set up their per-request state, and one that answers the request itself ends it.
+        var handlers = scope.ServiceProvider.GetRequiredService<IAuthenticationHandlerProvider>();
+        foreach (var scheme in await scope.ServiceProvider.GetRequiredService<IAuthenticationSchemeProvider>().GetRequestHandlerSchemesAsync())
+        {
+            if (await handlers.GetHandlerAsync(probe, scheme.Name) is IAuthenticationRequestHandler handler && await handler.HandleRequestAsync())
+            {
+                return null;
+            }
+        }
+
         var result = await probe.AuthenticateAsync(ExternalIssuers.SelectorScheme);
         return LiveCaller.From(result, sessionKeyHash: null, clock);
     }
