@@ -17,7 +17,7 @@ namespace ErsouIntel.Api.GraphQL.Subscriptions;
 /// then <c>complete</c>. Authenticated like /graphql: a bearer token, or the console's session whose
 /// anti-forgery header <see cref="ConsoleGraphQLGate"/> requires before this runs. One loop writes.
 /// </summary>
-public sealed partial class GraphQLSseEndpoint(GraphQLHttpEndpoint http, LiveServices services, ILogger<GraphQLSseEndpoint> logger)
+public sealed partial class GraphQLSseEndpoint(GraphQLHttpEndpoint requests, LiveServices services, ILogger<GraphQLSseEndpoint> logger)
 {
     public const string EventStream = "text/event-stream";
 
@@ -52,8 +52,8 @@ public sealed partial class GraphQLSseEndpoint(GraphQLHttpEndpoint http, LiveSer
             return;
         }
 
-        using var _ = caller;
-        var (parameters, problem) = await http.ReadAsync(request, context.RequestAborted);
+        using var owned = caller;
+        var (parameters, problem) = await requests.ReadAsync(request, context.RequestAborted);
         if (problem is { } refused)
         {
             await RefuseAsync(context, refused.Status, refused.Message, "BAD_REQUEST");

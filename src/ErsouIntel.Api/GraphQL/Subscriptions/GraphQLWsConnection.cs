@@ -17,7 +17,7 @@ public sealed partial class GraphQLWsConnection(
     WebSocket socket,
     HttpContext upgrade,
     LiveServices services,
-    ILogger logger) : IAsyncDisposable
+    ILogger logger) : IDisposable
 {
     /// <summary>How long the client has to answer our close before the socket is dropped.</summary>
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
@@ -317,13 +317,12 @@ public sealed partial class GraphQLWsConnection(
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
         EndOperations();
         watched?.Dispose();
         caller?.Dispose();
         closing.Dispose();
-        await Task.CompletedTask;
     }
 
     private sealed record Outgoing(byte[]? Text, WebSocketCloseStatus? CloseStatus, string? Reason);

@@ -42,7 +42,7 @@ public sealed partial class GraphQLWsEndpoint(LiveServices services, ILogger<Gra
             return;
         }
 
-        await using var connection = new GraphQLWsConnection(socket, http, services, logger);
+        using var connection = new GraphQLWsConnection(socket, http, services, logger);
         await connection.RunAsync();
     }
 
