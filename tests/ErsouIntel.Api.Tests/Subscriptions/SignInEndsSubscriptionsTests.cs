@@ -1,5 +1,7 @@
 using System.Net;
 using ErsouIntel.Api.Tests.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Abstractions;
 
 namespace ErsouIntel.Api.Tests.Subscriptions;
 
@@ -26,6 +28,17 @@ public sealed class TokenExpiryEndsSubscriptionsTests(ShortTokenRegion region) :
     }
 
     [Fact]
+    public async Task The_graphql_ws_client_sees_4403_when_its_token_expires()
+    {
+        var token = await region.InvestigatorTokenAsync();
+
+        var lines = await NodeClients.RunAsync("ws-subscribe.mjs", new { url = region.WebSocketUri.ToString(), token, query = LiveRegion.Ticks(1000, 500) });
+
+        Assert.Contains(lines, l => l["event"]!.GetValue<string>() == "next");
+        Assert.Equal(4403, lines.Single(l => l["event"]!.GetValue<string>() == "closed")["code"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task A_stream_ends_with_an_UNAUTHENTICATED_event_when_its_token_expires()
     {
         var token = await region.InvestigatorTokenAsync();
@@ -40,9 +53,33 @@ public sealed class TokenExpiryEndsSubscriptionsTests(ShortTokenRegion region) :
     }
 }
 
-/// <summary>Disabling a person ends their live subscriptions within the re-check interval, on both transports.</summary>
+/// <summary>Disabling a person, or revoking their tokens, ends their live subscriptions within the re-check interval.</summary>
 public sealed class DisabledPersonEndsSubscriptionsTests(LiveRegion region) : IClassFixture<LiveRegion>
 {
+    [Fact]
+    public async Task A_socket_whose_token_is_revoked_is_closed_4403()
+    {
+        await region.AdminAsync(["add-user", "--username", "revoked.investigator", "--role", "investigator", "--force", "SUFFOLK"], RegionWithSignIn.Password);
+        var token = await region.InvestigatorTokenAsync("revoked.investigator");
+        await using var client = await WsTestClient.ConnectAsync(region.WebSocketUri);
+        await client.InitAsync(token);
+        await client.SubscribeAsync("long", LiveRegion.Ticks(1000, 200));
+        Assert.Equal("next", (await client.ReceiveAsync())!["type"]!.GetValue<string>());
+
+        // The token server's own revocation (what disable-user does besides disabling), the account left enabled.
+        await using (var scope = region.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().RevokeBySubjectAsync("revoked.investigator");
+        }
+
+        while (await client.ReceiveAsync() is { } message)
+        {
+            Assert.Equal("next", message["type"]!.GetValue<string>());
+        }
+
+        Assert.Equal((4403, "Forbidden"), client.Closed);
+    }
+
     [Fact]
     public async Task A_disabled_persons_socket_is_closed_4403_and_their_stream_ends()
     {
