@@ -45,8 +45,10 @@ public sealed partial class GraphQLWsConnection(
         }
         finally
         {
-            await closing.CancelAsync();
+            // Let the writer send what is queued (the answer to the client's close among it) before everything stops.
             outbox.Writer.TryComplete();
+            await Task.WhenAny(writer, Task.Delay(CloseHandshakeTimeout));
+            await closing.CancelAsync();
             await Task.WhenAll(writer, initTimeout, keepAlive);
         }
     }
