@@ -82,13 +82,6 @@ public sealed partial class GraphQLHttpEndpoint(
             return;
         }
 
-        // A subscription has no single answer to give here: it is served live (GraphQL/Subscriptions/).
-        if (GraphQLDocumentCheck.SelectedOperation(document, parameters.OperationName) is { Operation: OperationType.Subscription })
-        {
-            await WriteGraphQLErrorAsync(http, mediaType, "Subscriptions are served over WebSocket at /graphql (graphql-transport-ws) or as Server-Sent Events at /graphql/stream.", "BAD_REQUEST");
-            return;
-        }
-
         var result = await executer.ExecuteAsync(new ExecutionOptions
         {
             Query = parameters.Query,

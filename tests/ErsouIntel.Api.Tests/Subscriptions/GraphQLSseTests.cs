@@ -114,18 +114,6 @@ public sealed class GraphQLSseTests(LiveRegion region) : IClassFixture<LiveRegio
         Assert.Equal("UNAUTHENTICATED", events[^2].Data!["errors"]![0]!["extensions"]!["code"]!.GetValue<string>());
     }
 
-    [Fact]
-    public async Task A_subscription_posted_to_graphql_is_refused_and_pointed_at_the_live_transports()
-    {
-        var token = await region.InvestigatorTokenAsync();
-
-        var answer = await region.PostWithTokenAsync(token, LiveRegion.Ticks(1, 10));
-
-        Assert.Equal(400, answer.Status);
-        Assert.Equal("BAD_REQUEST", answer.FirstErrorCode);
-        Assert.Contains("/graphql/stream", answer.Errors![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
-    }
-
     private static HttpClient CookieClient() => new(new HttpClientHandler { UseCookies = false });
 
     private HttpRequestMessage FromConsole(ConsoleBrowser browser, string query, bool antiforgery)
