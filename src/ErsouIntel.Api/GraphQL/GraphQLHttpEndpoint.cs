@@ -6,7 +6,6 @@ using GraphQL;
 using GraphQL.Types;
 using GraphQL.Validation.Errors.Custom;
 using GraphQLParser.AST;
-using GraphQLParser.Exceptions;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -49,48 +48,21 @@ public sealed partial class GraphQLHttpEndpoint(
             return;
         }
 
-        var (parameters, problem) = isGet ? ReadQueryString(request) : await ReadBodyAsync(request, limits.Value, http.RequestAborted);
+        var (parameters, problem) = await ReadAsync(request, http.RequestAborted);
         if (problem is not null)
         {
             await WriteErrorAsync(http, mediaType, problem.Value.Status, problem.Value.Message, "BAD_REQUEST");
             return;
         }
 
-        var limit = limits.Value;
-        if (parameters!.Query.Length > limit.MaxDocumentLength)
+        var (parsed, refused) = GraphQLDocumentCheck.Parse(parameters!.Query, parameters.OperationName, limits.Value);
+        if (refused is { } refusal)
         {
-            await WriteGraphQLErrorAsync(http, mediaType, $"The document is longer than {limit.MaxDocumentLength} characters.", ErrorCodes.QueryTooComplex);
+            await WriteGraphQLErrorAsync(http, mediaType, refusal.Message, refusal.Code);
             return;
         }
 
-        // A name longer than any document can name no operation in it; refused before graphql-dotnet echoes it back.
-        if (parameters.OperationName?.Length > limit.MaxDocumentLength)
-        {
-            await WriteGraphQLErrorAsync(http, mediaType, $"The operation name is longer than {limit.MaxDocumentLength} characters.", ErrorCodes.QueryTooComplex);
-            return;
-        }
-
-        GraphQLDocument document;
-        try
-        {
-            document = GraphQLParser.Parser.Parse(parameters.Query, new GraphQLParser.ParserOptions { MaxDepth = limit.MaxParserDepth });
-        }
-        catch (GraphQLMaxDepthExceededException)
-        {
-            await WriteGraphQLErrorAsync(http, mediaType, $"The document nests deeper than {limit.MaxParserDepth} levels.", ErrorCodes.QueryTooComplex);
-            return;
-        }
-        catch (GraphQLParserException e)
-        {
-            await WriteGraphQLErrorAsync(http, mediaType, $"The document could not be parsed: {e.Description} (line {e.Location.Line}, column {e.Location.Column}).", "GRAPHQL_PARSE_FAILED");
-            return;
-        }
-
-        if (limit.Exceeded(document) is { } exceeded)
-        {
-            await WriteGraphQLErrorAsync(http, mediaType, exceeded, ErrorCodes.QueryTooComplex);
-            return;
-        }
+        var document = parsed!;
 
         if (isGet && SelectsMutation(document, parameters.OperationName))
         {
@@ -152,6 +124,20 @@ public sealed partial class GraphQLHttpEndpoint(
             return;
         }
 
+        UseContractCodes(result);
+
+        // With graphql-response+json a request that never executed (validation or variable
+        // errors) is a client error; with application/json every well-formed request is 200.
+        response.StatusCode = mediaType == GraphQLResponseJson && !result.Executed
+            ? StatusCodes.Status400BadRequest
+            : StatusCodes.Status200OK;
+        response.ContentType = mediaType + "; charset=utf-8";
+        await serializer.WriteAsync(response.Body, result, http.RequestAborted);
+    }
+
+    /// <summary>Renames graphql-dotnet's own error codes to the contract's (every transport answers with these).</summary>
+    internal static void UseContractCodes(ExecutionResult result)
+    {
         foreach (var error in result.Errors ?? [])
         {
             // graphql-dotnet's analyser names its refusals COMPLEXITY; the contract's code for any limit is QUERY_TOO_COMPLEX.
@@ -168,14 +154,6 @@ public sealed partial class GraphQLHttpEndpoint(
                 error.Code = ErrorCodes.BadUserInput;
             }
         }
-
-        // With graphql-response+json a request that never executed (validation or variable
-        // errors) is a client error; with application/json every well-formed request is 200.
-        response.StatusCode = mediaType == GraphQLResponseJson && !result.Executed
-            ? StatusCodes.Status400BadRequest
-            : StatusCodes.Status200OK;
-        response.ContentType = mediaType + "; charset=utf-8";
-        await serializer.WriteAsync(response.Body, result, http.RequestAborted);
     }
 
     /// <summary>Connection failures and timeouts talking to PostgreSQL, wrapped however deep (Marten wraps Npgsql's).</summary>
@@ -269,13 +247,16 @@ public sealed partial class GraphQLHttpEndpoint(
 
     private static bool SelectsMutation(GraphQLDocument document, string? operationName)
     {
-        var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
-        var selected = operationName is null
-            ? (operations.Count == 1 ? operations[0] : null)
-            : operations.FirstOrDefault(o => o.Name?.StringValue == operationName);
+        var selected = GraphQLDocumentCheck.SelectedOperation(document, operationName);
         // When the operation cannot be chosen, validation answers; a GET never runs a mutation either way.
-        return selected is null ? operations.Any(o => o.Operation != OperationType.Query) : selected.Operation != OperationType.Query;
+        return selected is null
+            ? document.Definitions.OfType<GraphQLOperationDefinition>().Any(o => o.Operation != OperationType.Query)
+            : selected.Operation != OperationType.Query;
     }
+
+    /// <summary>The request's parameters, from the query string of a GET or the JSON body of a POST (the live transports read theirs here too).</summary>
+    internal Task<(GraphQLParameters?, Problem?)> ReadAsync(HttpRequest request, CancellationToken cancellation) =>
+        HttpMethods.IsGet(request.Method) ? Task.FromResult(ReadQueryString(request)) : ReadBodyAsync(request, limits.Value, cancellation);
 
     private (GraphQLParameters?, Problem?) ReadQueryString(HttpRequest request)
     {
@@ -448,7 +429,7 @@ public sealed partial class GraphQLHttpEndpoint(
     [LoggerMessage(Level = LogLevel.Debug, Message = "GraphQL request refused with {Status} ({Code})")]
     private static partial void LogRefused(ILogger logger, int status, string code);
 
-    private sealed record GraphQLParameters(string Query, string? OperationName, Inputs? Variables, Inputs? Extensions);
+    internal sealed record GraphQLParameters(string Query, string? OperationName, Inputs? Variables, Inputs? Extensions);
 
-    private readonly record struct Problem(int Status, string Message);
+    internal readonly record struct Problem(int Status, string Message);
 }

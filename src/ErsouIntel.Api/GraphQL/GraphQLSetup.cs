@@ -32,6 +32,7 @@ public static class GraphQLSetup
             // Marten sessions are not thread-safe: resolve sibling fields one after another.
             .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query)
             .AddExecutionStrategy<MutationExecutionStrategy>(OperationType.Mutation)
+            .AddExecutionStrategy<Subscriptions.ScopedSubscriptionStrategy>(OperationType.Subscription)
             .AddComplexityAnalyzer(c =>
             {
                 c.MaxDepth = limits.MaxDepth;
@@ -53,7 +54,9 @@ public static class GraphQLSetup
 
     public static IEndpointRouteBuilder MapErsouGraphQL(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.Map("/graphql", (HttpContext http, GraphQLHttpEndpoint endpoint) => endpoint.HandleAsync(http))
+        // A WebSocket upgrade on the same path speaks graphql-transport-ws (Subscriptions/).
+        endpoints.Map("/graphql", (HttpContext http, GraphQLHttpEndpoint endpoint, Subscriptions.GraphQLWsEndpoint live) =>
+                http.WebSockets.IsWebSocketRequest ? live.HandleAsync(http) : endpoint.HandleAsync(http))
             .RequireRateLimiting(Protection.AbuseProtection.GraphQLPolicy);
         return endpoints;
     }

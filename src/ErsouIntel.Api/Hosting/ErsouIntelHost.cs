@@ -1,4 +1,5 @@
 using ErsouIntel.Api.GraphQL;
+using ErsouIntel.Api.GraphQL.Subscriptions;
 using ErsouIntel.Api.Health;
 using ErsouIntel.Api.Identity;
 using ErsouIntel.Api.Protection;
@@ -40,6 +41,7 @@ public static class ErsouIntelHost
         builder.Services.AddTokenServer(builder.Configuration, builder.Environment, connectionString);
         builder.Services.AddHealth();
         builder.Services.AddErsouGraphQL(builder.Configuration);
+        builder.Services.AddErsouSubscriptions(builder.Configuration);
         builder.Services.AddIntelligence(builder.Configuration);
         builder.Services.AddAbuseProtection(builder.Configuration);
         builder.Services.AddConsoleAssets();
@@ -72,6 +74,7 @@ public static class ErsouIntelHost
         // After the per-caller limits, so that refused console requests count against them too.
         app.UseConsoleGraphQLGate();
         app.UseAuthorization();
+        app.UseWebSockets();
         app.MapHealth();
         app.MapTokenEndpoints();
         app.MapLoginPage();
@@ -79,6 +82,7 @@ public static class ErsouIntelHost
         app.MapConsoleProviders();
         app.MapConsoleExports();
         app.MapErsouGraphQL();
+        app.MapGraphQLStream();
         return app;
     }
 

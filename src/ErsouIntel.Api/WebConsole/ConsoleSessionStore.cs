@@ -80,6 +80,10 @@ public sealed class ConsoleSessionStore(NpgsqlDataSource db, TimeProvider clock)
     public Task RemoveCurrentAsync(HttpContext http) =>
         http.Items[CurrentKey] is string key ? RemoveAsync(key) : Task.CompletedTask;
 
+    /// <summary>The stored name of the session this request presented: a live stream watches that row, never the key itself.</summary>
+    public static string? CurrentKeyHash(HttpContext http) =>
+        http.Items[CurrentKey] is string key ? Hash(key) : null;
+
     public async Task RemoveAsync(string key)
     {
         await using var delete = db.CreateCommand($"delete from {EventStore.Schema}.{Table} where key_hash = $1");
