@@ -1,0 +1,58 @@
+// Region "Alerts"'s state: the newest page of `alerts`, then the live ones, newest first, each
+// once (by id, since a reconnect replays from the newest one shown and the first page and the
+// stream may overlap).
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { graphql } from '../api.js';
+import { scopeVariables } from '../scope.js';
+// Copies of the contract's operations until contract/operations/ on main holds them.
+import Alerts from '../operations/Alerts.graphql';
+import AlertStream from '../operations/AlertStream.graphql';
+import { followAlerts } from './alert-stream.js';
+
+const FIRST = 20;
+// Enough to scroll back through a busy day; older ones stay in `alerts`, counted in totalCount.
+const MOST_SHOWN = 200;
+
+/** { alerts, total, watches, failure, connection } for the current access scope, followed until unmounted. */
+export function useAlerts() {
+  const [alerts, setAlerts] = useState([]);
+  const [total, setTotal] = useState(null);
+  const [watches, setWatches] = useState(new Map());
+  const [failure, setFailure] = useState(null);
+  const [connection, setConnection] = useState({ state: 'starting' });
+  const seen = useRef(new Set());
+  const newest = useRef(null);
+
+  // Mounted afresh for each purpose and justification (main.jsx keys it), so this runs once per scope.
+  useEffect(() => {
+    let stop = null;
+    let gone = false;
+    const live = (alert) => {
+      if (seen.current.has(alert.id)) return;
+      seen.current.add(alert.id);
+      newest.current = alert.id;
+      setAlerts((shown) => [alert, ...shown].slice(0, MOST_SHOWN));
+      setTotal((n) => (n == null ? n : n + 1));
+    };
+    graphql(Alerts, { first: FIRST, ...scopeVariables() }).then(
+      ({ access }) => {
+        const page = access.alerts.edges.map((e) => e.node).filter((a) => !seen.current.has(a.id));
+        for (const alert of page) seen.current.add(alert.id);
+        newest.current ??= page[0]?.id ?? null;
+        setAlerts((shown) => [...shown, ...page]);
+        setTotal(access.alerts.totalCount);
+        setWatches(new Map(access.watches.map((w) => [w.id, w])));
+      },
+      (e) => setFailure(e.message),
+    ).finally(() => {
+      // Live ones from the newest shown; with none shown, from now (the stream's own start).
+      if (!gone) stop = followAlerts(AlertStream, () => ({ ...scopeVariables(), after: newest.current }), { onAlert: live, onState: setConnection });
+    });
+    return () => {
+      gone = true;
+      stop?.();
+    };
+  }, []);
+
+  return { alerts, total, watches, failure, connection };
+}
