@@ -1,6 +1,8 @@
 import { useAlerts } from './use-alerts.js';
 import { AlertItem } from './AlertItem.jsx';
 import { count } from '../pages/words.js';
+import { useSignal } from '../signal.js';
+import { watched } from './watched.js';
 
 const CONNECTION = {
   starting: () => 'Connecting…',
@@ -14,7 +16,8 @@ const CONNECTION = {
  * and cases raised, newest first, and new ones as they happen, said politely by a screen reader.
  */
 export function AlertsRegion() {
-  const { alerts, total, watches, failure, connection } = useAlerts();
+  const { alerts, total, failure, connection } = useAlerts();
+  const watches = useSignal(watched);
   return (
     <section class="alerts" aria-label="Alerts" aria-live="polite" aria-relevant="additions">
       <h2>Alerts</h2>

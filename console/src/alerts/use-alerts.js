@@ -8,16 +8,16 @@ import { scopeVariables } from '../scope.js';
 import Alerts from '../operations/Alerts.graphql';
 import AlertStream from '../operations/AlertStream.graphql';
 import { followAlerts } from './alert-stream.js';
+import { watched } from './watched.js';
 
 const FIRST = 20;
 // Enough to scroll back through a busy day; older ones stay in `alerts`, counted in totalCount.
 const MOST_SHOWN = 200;
 
-/** { alerts, total, watches, failure, connection } for the current access scope, followed until unmounted. */
+/** { alerts, total, failure, connection } for the current access scope, followed until unmounted. */
 export function useAlerts() {
   const [alerts, setAlerts] = useState([]);
   const [total, setTotal] = useState(null);
-  const [watches, setWatches] = useState(new Map());
   const [failure, setFailure] = useState(null);
   const [connection, setConnection] = useState({ state: 'starting' });
   const seen = useRef(new Set());
@@ -47,7 +47,7 @@ export function useAlerts() {
           newest.current ??= page[0]?.id ?? null;
           setAlerts((shown) => [...shown, ...page]);
           setTotal(access.alerts.totalCount);
-          setWatches(new Map(access.watches.map((w) => [w.id, w])));
+          watched.set(new Map(access.watches.map((w) => [w.id, w])));
         },
         (e) => !gone && setFailure(e.message),
       );
@@ -66,5 +66,5 @@ export function useAlerts() {
     };
   }, []);
 
-  return { alerts, total, watches, failure, connection };
+  return { alerts, total, failure, connection };
 }

@@ -6,6 +6,7 @@ import Watch from '../../../contract/operations/Watch.graphql';
 import Unwatch from '../../../contract/operations/Unwatch.graphql';
 import { nodeName, refOf } from './nodes.js';
 import { showInstant } from '../pages/instant.js';
+import { noteWatch } from '../alerts/watched.js';
 
 /** What the contract lets a person watch: not an incident, and nothing withheld. */
 export const watchable = (node) => !node.withheld && ['PHONE_NUMBER', 'VEHICLE', 'COURIER', 'SUSPECT'].includes(node.kind);
@@ -34,6 +35,7 @@ export function WatchButton({ node }) {
     const { watch: answer } = await graphql(Watch, { input: { entity: refOf(node), purpose, justification } });
     if (answer.errors.length) return setMessage({ error: true, text: answer.errors.map((e) => e.message).join(' ') });
     setWatch(answer.watch);
+    noteWatch(answer.watch);
     setMessage({ error: false, text: `You watch ${name} until ${showInstant(answer.watch.expiresAt)}: what touches it appears in Alerts.` });
   };
 
