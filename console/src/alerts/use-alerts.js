@@ -63,6 +63,7 @@ export function useAlerts() {
     return () => {
       gone = true;
       stop();
+      watched.set(new Map());
     };
   }, []);
 

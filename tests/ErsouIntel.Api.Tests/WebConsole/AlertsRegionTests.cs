@@ -74,6 +74,7 @@ public sealed class AlertsRegionTests(ConsoleFixture console) : ConsoleTest(cons
         var newLink = Alerts.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "New link:" });
         var seen = newLink.Filter(new() { Has = Page.GetByRole(AriaRole.Link, new() { Name = $"Norfolk {norfolk}", Exact = true }) });
         await Expect(seen).ToHaveCountAsync(1);
+        await Expect(seen).ToContainTextAsync($"carries {E164} (phone number), which you watch");
         var withheld = newLink.Filter(new() { HasText = $"Withheld: HERTFORDSHIRE {hertfordshire}" });
         await Expect(withheld).ToHaveCountAsync(1);
         await Expect(withheld.GetByRole(AriaRole.Link)).ToHaveCountAsync(0);
