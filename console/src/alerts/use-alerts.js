@@ -26,7 +26,7 @@ export function useAlerts() {
   // Mounted afresh for each purpose and justification (main.jsx keys it), so this runs once per scope.
   useEffect(() => {
     let gone = false;
-    let asked = false;
+    let stop = null;
     const live = (alert) => {
       if (seen.current.has(alert.id)) return;
       seen.current.add(alert.id);
@@ -34,35 +34,26 @@ export function useAlerts() {
       setAlerts((shown) => [alert, ...shown].slice(0, MOST_SHOWN));
       setTotal((n) => (n == null ? n : n + 1));
     };
-    // The page is read once the stream has answered (live or not): an alert raised between the two
-    // is then in one or the other, and one in both is shown once.
-    const readPage = () => {
-      if (asked) return;
-      asked = true;
-      graphql(Alerts, { first: FIRST, ...scopeVariables() }).then(
-        ({ access }) => {
-          if (gone) return;
-          const page = access.alerts.edges.map((e) => e.node).filter((a) => !seen.current.has(a.id));
-          for (const alert of page) seen.current.add(alert.id);
-          newest.current ??= page[0]?.id ?? null;
-          setAlerts((shown) => [...shown, ...page]);
-          setTotal(access.alerts.totalCount);
-          watched.set(new Map(access.watches.map((w) => [w.id, w])));
-        },
-        (e) => !gone && setFailure(e.message),
-      );
-    };
-    // The first connection asks from now (after: null); a reconnect from the newest alert shown.
-    const stop = followAlerts(AlertStream, () => ({ ...scopeVariables(), after: newest.current }), {
-      onAlert: live,
-      onState: (state) => {
-        setConnection(state);
-        readPage();
+    // The page first, then the stream from its newest alert: the stream replays whatever was
+    // raised since, so nothing falls between the two. With no alert yet, the stream starts from
+    // when it is subscribed (after: null).
+    graphql(Alerts, { first: FIRST, ...scopeVariables() }).then(
+      ({ access }) => {
+        if (gone) return;
+        const page = access.alerts.edges.map((e) => e.node);
+        for (const alert of page) seen.current.add(alert.id);
+        newest.current = page[0]?.id ?? null;
+        setAlerts(page);
+        setTotal(access.alerts.totalCount);
+        watched.set(new Map(access.watches.map((w) => [w.id, w])));
       },
+      (e) => !gone && setFailure(e.message),
+    ).finally(() => {
+      if (!gone) stop = followAlerts(AlertStream, () => ({ ...scopeVariables(), after: newest.current }), { onAlert: live, onState: setConnection });
     });
     return () => {
       gone = true;
-      stop();
+      stop?.();
       watched.set(new Map());
     };
   }, []);
