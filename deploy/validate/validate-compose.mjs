@@ -14,7 +14,8 @@
 //      exited 0, which waits for migrate-identity, which waits for migrate, which waits for a
 //      healthy postgres;
 //   4. the instances' settings: Production, Storage__ApplySchemaOnStartup=false, the
-//      certificate paths pointing at secrets the instance mounts, an OTLP endpoint;
+//      certificate paths pointing at secrets the instance mounts, an OTLP endpoint, and one
+//      https Identity__Issuer for both instances;
 //   5. every published port is bound to 127.0.0.1, every secret is defined at the top level
 //      with a file under ./secrets/ (git-ignored), and every bind-mounted file exists;
 //   6. otel-collector.yaml: every pipeline's receivers, processors and exporters are defined.
@@ -122,8 +123,14 @@ for (const name of ["ersou-1", "ersou-2", "migrate", "migrate-identity"]) {
   if (name.startsWith("ersou-") && /Username=(postgres|ersou_migrator);/.test(env.ConnectionStrings__Postgres ?? "")) {
     problems.push("the service must not sign in as the schema owner or a superuser");
   }
+  if (name.startsWith("ersou-") && !/^https:\/\//.test(env.Identity__Issuer ?? "")) {
+    problems.push("no https Identity__Issuer: a token from one instance would be refused by the other");
+  }
   problems.forEach((p) => fail(`${name}: ${p}`));
-  if (problems.length === 0) ok(`${name}: Production, no schema changes at start-up, certificates from mounted secrets${name.startsWith("ersou-") ? ", OTLP endpoint" : ""}`);
+  if (problems.length === 0) ok(`${name}: Production, no schema changes at start-up, certificates from mounted secrets${name.startsWith("ersou-") ? ", OTLP endpoint, an https issuer" : ""}`);
+}
+if (environment("ersou-1").Identity__Issuer !== environment("ersou-2").Identity__Issuer) {
+  fail("ersou-1 and ersou-2 name different Identity__Issuer values: each would refuse the other's tokens");
 }
 
 // 5. Ports, secrets and bind mounts.

@@ -1,3 +1,4 @@
+using ErsouIntel.Api.Alerts;
 using ErsouIntel.Api.Cases.Reading;
 using ErsouIntel.Api.Incidents.Reading;
 using ErsouIntel.Api.Links;
@@ -34,5 +35,6 @@ public sealed class AccessScopeGraphType : ObjectGraphType<AccessScope>
         SearchField.AddTo(this);
         NodeByIdField.AddTo(this);
         WatchesField.AddTo(this);
+        AlertsField.AddTo(this);
     }
 }

@@ -61,6 +61,7 @@ public class EdgeGraphType<TNodeGraphType, TNode> : ObjectGraphType<Edge<TNode>>
             "Match" => "MatchEdge",
             "TimelineEntry" => "TimelineEdge",
             "AccessLogEntry" => "AccessLogEdge",
+            "AlertView" => "AlertEdge",
             var other => other + "Edge",
         };
         Field<NonNullGraphType<TNodeGraphType>>("node").Resolve(ctx => ctx.Source.Node);

@@ -41,6 +41,9 @@ public static class IntelligenceServices
         services.AddSingleton<Links.Questions.PathSearch>();
         services.AddSingleton<GraphQL.SealedCursors>();
         services.AddSingleton<Watches.WatchWork>();
+        services.AddSingleton<Alerts.AlertQueries>();
+        services.AddSingleton<Alerts.AlertFeed>();
+        services.AddHostedService(provider => provider.GetRequiredService<Alerts.AlertFeed>());
         return services;
     }
 }

@@ -5,6 +5,13 @@ public sealed class TokenServerOptions
 {
     public const string Section = "Identity";
 
+    /// <summary>
+    /// The service's public base URL (the load balancer's), named as issuer in every token and in
+    /// the discovery document, and the only issuer accepted, whatever address a request came to.
+    /// Unset: the host the caller used, so a token works only where it was issued.
+    /// </summary>
+    public string? Issuer { get; set; }
+
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromHours(8);

@@ -18,6 +18,7 @@ public static class IdentitySetup
         var settings = configuration.GetSection(TokenServerOptions.Section).Get<TokenServerOptions>() ?? new TokenServerOptions();
         // Throwaway keys and plain HTTP are for Development and tests, never by accident elsewhere.
         var relaxed = environment.IsDevelopment() || environment.IsEnvironment("Testing");
+        var issuer = PublicIssuer.Parse(settings.Issuer, allowHttp: relaxed);
         services.Configure<TokenServerOptions>(configuration.GetSection(TokenServerOptions.Section));
 
         services.AddDbContext<IdentityStore>(options =>
@@ -47,6 +48,11 @@ public static class IdentitySetup
                 server.SetAccessTokenLifetime(settings.AccessTokenLifetime)
                     .SetRefreshTokenLifetime(settings.RefreshTokenLifetime)
                     .SetAuthorizationCodeLifetime(settings.AuthorizationCodeLifetime);
+                if (issuer is not null)
+                {
+                    // Validation through UseLocalServer takes the server's issuer, so every instance accepts exactly this one.
+                    server.SetIssuer(issuer);
+                }
 
                 if (relaxed && (settings.UseEphemeralKeys || string.IsNullOrEmpty(settings.SigningCertificatePath)))
                 {

@@ -1,4 +1,5 @@
 using ErsouIntel.Api.Access;
+using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Domain;
 using ErsouIntel.Domain.Incidents;
 using Npgsql;
@@ -31,6 +32,10 @@ public sealed record RecordPointer(Guid IncidentId, Force Force, string ForceRef
 
         return pointers;
     }
+
+    /// <summary>The pointer of each incident a field names (an alert's cause), read with the rest of its level.</summary>
+    public static BatchLoader<Guid, RecordPointer> ById { get; } = new(async (services, viewer, ids, cancellation) =>
+        (await LoadAsync(services.GetRequiredService<NpgsqlDataSource>(), viewer, [.. ids], cancellation)).Values.ToLookup(p => p.IncidentId));
 
     public static IReadOnlyList<RecordPointer> Ordered(IEnumerable<RecordPointer> pointers) =>
         pointers.OrderBy(p => p.Force).ThenBy(p => p.ForceReference, StringComparer.Ordinal).ToList();

@@ -52,6 +52,24 @@ public sealed class MatchQueries(NpgsqlDataSource db)
         return found.Count == 0 ? null : found[0];
     }
 
+    /// <summary>Matches by id for the fields that name one (an alert's): only those involving the viewer's force, as <c>matches</c> lists them.</summary>
+    public static BatchLoader<Guid, Match> ById { get; } = new(async (services, viewer, ids, cancellation) =>
+        (await services.GetRequiredService<MatchQueries>().ByIdsAsync(viewer, ids, cancellation)).ToLookup(m => m.Id));
+
+    private async Task<List<Match>> ByIdsAsync(Viewer viewer, IReadOnlyList<Guid> ids, CancellationToken cancellation)
+    {
+        await using var command = db.CreateCommand("select id, detected_at, kind, key, entity_id, forces, case_id from ersou.li_matches m where m.id = any(@ids) and @force = any(m.forces)");
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        viewer.Bind(command);
+        var found = await ReadAsync(viewer, command, ids.Count, cancellation);
+        foreach (var match in found)
+        {
+            viewer.Returned(RecordType, match.Id, null);
+        }
+
+        return found;
+    }
+
     private async Task<List<Match>> ReadAsync(Viewer viewer, NpgsqlCommand command, int first, CancellationToken cancellation)
     {
         var rows = new List<(Guid Id, DateTimeOffset At, MatchKind Kind, string Key, EntityNode Entity, Force[] Forces, Guid? CaseId)>();

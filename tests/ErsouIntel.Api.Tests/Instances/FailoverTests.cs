@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -28,21 +26,15 @@ public sealed class FailoverTests(ITestOutputHelper output)
     private const int BatchSize = 10;
     private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(120);
 
-    /// <summary>
-    /// The name callers use for the service, as a load balancer in front of the instances would
-    /// pass it on: tokens name it as their issuer, so every instance must see the same one.
-    /// </summary>
-    private const string PublicHost = "ersou-intel.test";
-
     [Fact]
     public async Task When_the_instance_running_the_projections_is_killed_mid_ingest_the_other_takes_over_and_nothing_is_lost_or_doubled()
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync(nameof(FailoverTests));
-        var keys = Directory.CreateTempSubdirectory("ersou-failover-");
+        using var keys = SharedTokenKeys.Create();
         var instances = new List<ServiceProcess>();
         try
         {
-            var environment = SharedSettings(connectionString, keys.FullName);
+            var environment = SharedSettings(connectionString, keys);
             // The first applies the schema and seeds the development clients; the second finds them.
             instances.Add(await ServiceProcess.StartAsync("a", ApiBuild.Dll(), With(environment, ("Storage__ApplySchemaOnStartup", "true"), ("ConnectionStrings__Postgres", Named(connectionString, "ersou-a"))), Bounded));
             instances.Add(await ServiceProcess.StartAsync("b", ApiBuild.Dll(), With(environment, ("Storage__ApplySchemaOnStartup", "false"), ("ConnectionStrings__Postgres", Named(connectionString, "ersou-b"))), Bounded));
@@ -185,7 +177,6 @@ public sealed class FailoverTests(ITestOutputHelper output)
                 await instance.DisposeAsync();
             }
 
-            keys.Delete(recursive: true);
             await TestPostgres.DropDatabaseAsync(connectionString);
         }
     }
@@ -199,11 +190,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
             $"{force.TenantId()[..2]}/FAIL/{group:D4}",
             phones: [string.Create(CultureInfo.InvariantCulture, $"07911 {100000 + group}"), string.Create(CultureInfo.InvariantCulture, $"07922 {100000 + (group * 10) + (int)force}")]);
 
-    private static Dictionary<string, string> SharedSettings(string connectionString, string keyFolder)
-    {
-        // Token keys as in production: the same PKCS#12 certificates on every instance.
-        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        var settings = new Dictionary<string, string>
+    private static Dictionary<string, string> SharedSettings(string connectionString, SharedTokenKeys keys) =>
+        new(keys.Settings)
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             // The counts below are of this test's incidents only: no demo intelligence.
@@ -212,21 +200,9 @@ public sealed class FailoverTests(ITestOutputHelper output)
             ["LinkGraph__LeadershipPolling"] = "00:00:01",
             ["RateLimits__RequestsPerWindow"] = "1000000",
             ["ConnectionStrings__Postgres"] = connectionString,
+            // As behind a load balancer: each instance is reached at its own address, and all issue and accept one name.
+            ["Identity__Issuer"] = TwoInstances.PublicUrl,
         };
-        foreach (var (name, setting) in new[] { ("signing", "Signing"), ("encryption", "Encryption") })
-        {
-            using var rsa = RSA.Create(2048);
-            var request = new CertificateRequest($"CN=ersou-failover-{name}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, critical: false));
-            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-            var path = Path.Combine(keyFolder, name + ".pfx");
-            File.WriteAllBytes(path, certificate.Export(X509ContentType.Pkcs12, secret));
-            settings[$"Identity__{setting}CertificatePath"] = path;
-            settings[$"Identity__{setting}CertificatePassword"] = secret;
-        }
-
-        return settings;
-    }
 
     private static Dictionary<string, string> With(Dictionary<string, string> settings, params (string Key, string Value)[] more)
     {
@@ -301,7 +277,6 @@ public sealed class FailoverTests(ITestOutputHelper output)
             ["scope"] = "intel:write",
         });
         using var request = new HttpRequestMessage(HttpMethod.Post, "connect/token") { Content = form };
-        request.Headers.Host = PublicHost;
         using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"instance {instance.Name}'s token endpoint: {(int)response.StatusCode} {body}");
@@ -318,7 +293,6 @@ public sealed class FailoverTests(ITestOutputHelper output)
                 JsonSerializer.Serialize(new { query = ContractOperations.Text(ContractOperations.ReportIncidents), variables = new { inputs } }),
                 Encoding.UTF8, "application/json"),
         };
-        request.Headers.Host = PublicHost;
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/graphql-response+json"));
         try
