@@ -4,9 +4,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { graphql } from '../api.js';
 import { scopeVariables } from '../scope.js';
-// Copies of the contract's operations until contract/operations/ on main holds them.
-import Alerts from '../operations/Alerts.graphql';
-import AlertStream from '../operations/AlertStream.graphql';
+import Alerts from '../../../contract/operations/Alerts.graphql';
+import AlertStream from '../../../contract/operations/AlertStream.graphql';
 import { followAlerts } from './alert-stream.js';
 import { watched } from './watched.js';
 
