@@ -5,6 +5,9 @@
 
 let antiforgery = null;
 
+// The live streams opened with this session (openStream), ended before the session is.
+const streams = new Set();
+
 export class ApiError extends Error {
   constructor(message, code) {
     super(message);
@@ -44,6 +47,7 @@ export async function signIn(username, password) {
 }
 
 export async function signOut() {
+  for (const stream of streams) stream.abort();
   await send('/console/sign-out', { method: 'POST' });
   // The token belonged to the session that ended; the sign-in form needs an anonymous one.
   antiforgery = null;
@@ -62,6 +66,39 @@ export async function graphql(query, variables = {}) {
   }
   if (!response.ok || !json) throw new ApiError('The service did not answer; try again.', 'UNAVAILABLE');
   return json.data;
+}
+
+/**
+ * Opens a GraphQL over SSE stream (graphql-sse, distinct connections mode) with the session: a
+ * fetch, since EventSource cannot send the anti-forgery header. Answers { response, close }: the
+ * body is for sse.js to read, close() ends it (call it when done); so do `signal` and signing out.
+ */
+export async function openStream(query, variables, signal) {
+  const ending = new AbortController();
+  const close = () => ending.abort();
+  signal.addEventListener('abort', close, { once: true });
+  ending.signal.addEventListener('abort', () => {
+    streams.delete(ending);
+    signal.removeEventListener('abort', close);
+  }, { once: true });
+  streams.add(ending);
+  if (signal.aborted) close();
+  const headers = { Accept: 'text/event-stream', 'Content-Type': 'application/json' };
+  if (antiforgery) headers['X-Ersou-Antiforgery'] = antiforgery;
+  try {
+    const response = await fetch('/graphql/stream', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables }),
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal: ending.signal,
+    });
+    return { response, close };
+  } catch (e) {
+    close();
+    throw e;
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ import { EntityPage } from './pages/entity.jsx';
 import { CasesPage } from './pages/cases.jsx';
 import { CasePage } from './pages/case.jsx';
 import { AccessLogPage } from './pages/access-log.jsx';
+import { AlertsRegion } from './alerts/AlertsRegion.jsx';
 
 function App() {
   const [session, setSession] = useState(null);
@@ -130,7 +131,14 @@ function Console({ session, onSignedOut }) {
           <button type="button" onClick={() => setChanging(true)}>Change purpose</button>
         </section>
       )}
-      <main>{body}</main>
+      {/* Alerts beside every page of an investigator's work, followed under the work's purpose: a new
+          purpose or justification (the key) starts them afresh; signing out ends them (api.js). */}
+      {investigator && current ? (
+        <div class="work">
+          <main>{body}</main>
+          <AlertsRegion key={`${current.purpose}\n${current.justification}`} />
+        </div>
+      ) : <main>{body}</main>}
     </>
   );
 }

@@ -2,6 +2,7 @@ import { useRef, useState } from 'preact/hooks';
 import { ChartCanvas } from './ChartCanvas.jsx';
 import { NodeList } from './NodeList.jsx';
 import { AttachToCase } from './AttachToCase.jsx';
+import { WatchButton, watchable } from './WatchButton.jsx';
 import { exportCsv, exportPng } from './exports.js';
 
 /**
@@ -15,6 +16,7 @@ export function LinkChartRegion({ chart, name }) {
   const { graph, hidden, selected, selectedNodes, path } = chart;
   const last = selectedNodes[selectedNodes.length - 1];
   const empty = graph.nodes.size === 0;
+  const start = graph.nodes.get(chart.startId);
 
   const exportAs = async (format, make) => {
     setExported(null);
@@ -33,7 +35,7 @@ export function LinkChartRegion({ chart, name }) {
         <button type="button" onClick={chart.showPath} disabled={!chart.canShowPath}>Show path</button>
         <button type="button" onClick={() => exportAs('PNG', () => exportPng(cy.current, graph, name))} disabled={empty}>Export PNG</button>
         <button type="button" onClick={() => exportAs('CSV', () => exportCsv(graph, name))} disabled={empty}>Export CSV</button>
-        {/* Issue 18: "Watch" / "Unwatch" for this entity goes here. */}
+        {start && watchable(start) && <WatchButton key={start.id} node={start} />}
       </div>
       <p class="hint">Select a node with a click or Enter; Shift adds a second, for Show path. Escape clears the selection.</p>
       <p class="chart-status" role="status">{chart.status}</p>

@@ -24,7 +24,6 @@ function Entity({ kind, entityKey }) {
       <h1>{title} <span class="kind">{kindName(kind)}</span></h1>
       <LinkChartRegion chart={chart} name={start?.label ?? entityKey} />
       {start && <Matches entityIds={matchEntities(chart)} about={start.kind === 'INCIDENT' ? `what ${title} carries` : title} />}
-      {/* Issue 18: the live region "Alerts" goes here. */}
     </>
   );
 }
