@@ -52,7 +52,7 @@ cleanup() {
     trap - EXIT INT TERM
     stop_pid "$TOOL_PID"
     # The tool stops its children itself; these are for when it could not (killed outright).
-    for child in service import; do
+    for child in service service-b import; do
         [ -f "$WORK/$child.pid" ] && stop_pid "$(cat "$WORK/$child.pid")"
     done
     if [ -n "$PSQL" ] && [ -n "$PG_PORT" ]; then
