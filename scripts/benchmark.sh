@@ -2,7 +2,8 @@
 # The benchmark: from an empty database, ingest through the GraphQL API and the bulk
 # backfill (import) beside the raw binary-COPY limit, the link questions (couriersLinkedTo first
 # pages from random starts and the biggest hubs, network, paths, search, linkedCouriers) each
-# beside a hand-written SQL floor, freshness under load, the service's peak RSS and the database's size.
+# beside a hand-written SQL floor, freshness under load, live alert subscribers on a second instance
+# (latency, lost/duplicated, memory per subscriber), the service's peak RSS and the database's size.
 # It prints a table and writes bench-results/bench-<N>-<time>.json.
 #
 #   scripts/benchmark.sh                    # 100,000 incidents

@@ -10,8 +10,8 @@ namespace ErsouIntel.Benchmark;
 /// <summary>
 /// The benchmark (README, "Measuring it"): from an empty database, the service's ingest through
 /// the API and its bulk backfill beside the raw COPY limit, the link questions (couriersLinkedTo,
-/// network, paths, search, linkedCouriers) each beside a SQL floor, freshness under load, and memory
-/// and size. Run through scripts/benchmark.sh.
+/// network, paths, search, linkedCouriers) each beside a SQL floor, freshness under load, live alert
+/// subscribers on a second instance, and memory and size. Run through scripts/benchmark.sh.
 /// </summary>
 public static class Program
 {

@@ -71,7 +71,6 @@ internal static class AlertSubscribers
             made.StopTask();
             await PushBeforehandAsync(api, tokens, options.SubscriberProbes, runTag, cancellation);
         });
-        AnsiConsole.MarkupLine(Markup.Escape(Inv($"   second instance at {b.BaseUrl} (pid {b.Pid}); subscribers there, pushes to the first")));
 
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, ConnectTimeout = TimeSpan.FromSeconds(10) };
         using var sse = new HttpClient(handler) { BaseAddress = b.BaseUrl, Timeout = Timeout.InfiniteTimeSpan };

@@ -45,8 +45,18 @@ internal sealed class Subscriber(string username, string transport, HttpClient s
 
     public async Task OpenAsync(CancellationToken cancellation)
     {
-        stream = AlertSubscription.Open(transport, sse, baseUrl);
-        await stream.OpenAsync(Token, lastId, cancellation);
+        var opening = AlertSubscription.Open(transport, sse, baseUrl);
+        try
+        {
+            await opening.OpenAsync(Token, lastId, cancellation);
+        }
+        catch
+        {
+            await opening.DisposeAsync();
+            throw;
+        }
+
+        stream = opening;
     }
 
     /// <summary>Reads until <paramref name="stop"/>, reconnecting (at most 20 times) when the server ends the stream.</summary>
@@ -70,7 +80,18 @@ internal sealed class Subscriber(string username, string transport, HttpClient s
                 }
 
                 await Task.Delay(ReconnectPause, stop);
-                await OpenAsync(stop);
+                try
+                {
+                    await OpenAsync(stop);
+                }
+                catch (Exception e) when (e is BenchFailure or HttpRequestException or System.Net.WebSockets.WebSocketException or IOException)
+                {
+                    // Refused again (a token past its lifetime, say): what it missed from here on counts as lost.
+                    lock (gate)
+                    {
+                        ends.Add("reconnect refused: " + e.Message);
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
