@@ -260,9 +260,9 @@ internal static class AlertSubscribers
     }
 
     /// <summary>
-    /// Waits until the raiser has read every event stored, then until every subscriber holds every alert the
-    /// outbox has for its user since <paramref name="baseline"/>, or nothing new has arrived for 15 s (bounded
-    /// at 180 s): what is missing then is lost. Returns the outbox's alerts by recipient.
+    /// Waits until the raiser has read every event stored (at most 180 s), then until every subscriber holds every
+    /// alert the outbox has for its user since <paramref name="baseline"/>, or nothing new has arrived for 15 s (at
+    /// most 180 s): what is missing then is lost. Returns the outbox's alerts by recipient.
     /// </summary>
     private static async Task<Dictionary<string, HashSet<string>>> DrainAsync(BenchDatabase db, List<Subscriber> subscribers, long baseline, ProgressContext progress, CancellationToken cancellation)
     {
@@ -270,8 +270,9 @@ internal static class AlertSubscribers
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < DrainBound)
         {
+            // The raiser is the daemon's subscription named Alerts (its progression row Alerts:All); with none, nothing to wait for.
             var behind = await db.ScalarAsync<long>(
-                "select coalesce((select max(seq_id) from ersou.mt_events), 0) - coalesce((select max(last_seq_id) from ersou.mt_event_progression where name like 'Alerts%'), 0)", cancellation);
+                "select coalesce((select max(seq_id) from ersou.mt_events) - (select max(last_seq_id) from ersou.mt_event_progression where name like 'Alerts%'), 0)", cancellation);
             if (behind <= 0)
             {
                 break;
@@ -280,6 +281,7 @@ internal static class AlertSubscribers
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellation);
         }
 
+        clock.Restart();
         var names = subscribers.Select(s => s.Username).ToArray();
         var expected = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         var lastProgress = Stopwatch.StartNew();
