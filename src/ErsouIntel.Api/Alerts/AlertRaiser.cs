@@ -49,18 +49,25 @@ public sealed class AlertRaiser(IServiceProvider services, NpgsqlDataSource db, 
         var before = await PreviousDetailsAsync(pushes, cancellation);
         var nodes = pushes.SelectMany(p => AlertRules.CarriedBy(p.Details)).Concat(before.Values.SelectMany(AlertRules.CarriedBy)).ToHashSet();
         var entities = await AlertReads.EntitiesAsync(db, nodes, cancellation);
-        IReadOnlySet<Guid> Resolve(IncidentDetails? details) =>
-            details is null ? new HashSet<Guid>() : AlertRules.CarriedBy(details).Select(n => entities.GetValueOrDefault(n)).OfType<Guid>().ToHashSet();
+        IEnumerable<(Guid Entity, bool Person)> Resolve(IncidentDetails? details) => details is null ? [] :
+            AlertRules.CarriedBy(details).Where(entities.ContainsKey).Select(n => (entities[n], n.Person));
 
-        var carried = pushes.ToDictionary(p => p.Push, p => Resolve(p.Details));
-        var newly = pushes.ToDictionary(p => p.Push, p => (IReadOnlySet<Guid>)carried[p.Push].Except(Resolve(before.GetValueOrDefault(p.Push))).ToHashSet());
+        // A person is the key nodes their sightings join: a sighting resolves to a watched person when it shares a sighting
+        // with the node the watch names. What the push's own incident joins counts for after the push, not before it.
+        var people = await AlertReads.PeopleAsync(
+            db, pushes.SelectMany(p => Resolve(p.Details).Concat(Resolve(before.GetValueOrDefault(p.Push))).Where(e => e.Person).Select(e => (e.Entity, p.Push.IncidentId))).ToHashSet(), cancellation);
+        IReadOnlySet<Guid> Reach(Pushed pushed, IncidentDetails? details, bool after) =>
+            Resolve(details).SelectMany(e => e.Person ? people.Joined(e.Entity, pushed.Push.IncidentId, after) : [e.Entity]).ToHashSet();
+
+        var carried = pushes.ToDictionary(p => p.Push, p => Resolve(p.Details).Select(e => e.Entity).ToHashSet());
+        var newly = pushes.ToDictionary(p => p.Push, p => (IReadOnlySet<Guid>)Reach(p, p.Details, true).Except(Reach(p, before.GetValueOrDefault(p.Push), false)).ToHashSet());
 
         var watches = await WatchesOnAsync(newly.Values.SelectMany(e => e).ToHashSet(), cancellation);
         var matches = await AlertReads.MatchesOfAsync(db, pushes.Select(p => p.Push.IncidentId).ToHashSet(), cancellation);
         var members = await AlertReads.CaseMembersAsync(db, pushes.Where(p => p.Push.IsNew).SelectMany(p => carried[p.Push]).ToHashSet(), cancellation);
-        var investigators = await AlertReads.InvestigatorsAsync(db, matches.SelectMany(m => m.Forces).ToHashSet(), cancellation);
+        var investigators = await AlertReads.InvestigatorsAsync(db, matches.SelectMany(m => m.FirstStored.Keys).ToHashSet(), cancellation);
 
-        // The forces each match has alerted for, as this page leaves them: a second push of the page onto the same match sees the first's.
+        // The forces known for each match, as this page leaves them: a second push of the page onto the same match sees the first's.
         var recorded = new Dictionary<Guid, HashSet<Force>>();
         foreach (var match in matches.Where(m => m.Recorded is not null))
         {
@@ -75,13 +82,12 @@ public sealed class AlertRaiser(IServiceProvider services, NpgsqlDataSource db, 
             var gained = new List<MatchGained>();
             foreach (var match in matches.Where(m => m.IncidentId == push.IncidentId))
             {
-                var forces = AlertRules.ForcesGained(match.Forces, recorded.GetValueOrDefault(match.Id), match.OthersBefore(push));
-                recorded[match.Id] = [.. match.Forces];
-                // Kept whether or not it gained: a match read the slow way once is read from here after.
-                matchForces.AddRange(match.Forces.Select(f => new { matchId = match.Id, force = f.TenantId() }));
-                if (forces.Count > 0)
+                var (involved, raises) = AlertRules.MatchAtPush(push, match.FirstStored, recorded.GetValueOrDefault(match.Id), match.OnCase);
+                recorded[match.Id] = [.. recorded.GetValueOrDefault(match.Id) ?? [], .. involved];
+                matchForces.AddRange(involved.Select(f => new { matchId = match.Id, force = f.TenantId() }));
+                if (raises)
                 {
-                    gained.Add(new MatchGained(match.Id, match.Forces.SelectMany(f => investigators[f]).ToHashSet()));
+                    gained.Add(new MatchGained(match.Id, involved.SelectMany(f => investigators[f]).ToHashSet()));
                 }
             }
 
@@ -114,8 +120,9 @@ public sealed class AlertRaiser(IServiceProvider services, NpgsqlDataSource db, 
             operations.QueueSqlCommand(
                 """
                 insert into ersou.alerts(id, recipient, kind, incident_id, incident_version, at, watch_id, match_id)
-                select x.id, x.recipient, x.kind, x."incidentId", x."incidentVersion", x.at, x."watchId", x."matchId"
-                  from jsonb_to_recordset(?::jsonb) with ordinality x(id uuid, recipient text, kind text, "incidentId" uuid, "incidentVersion" bigint, at timestamptz, "watchId" uuid, "matchId" uuid, n bigint)
+                select (a->>'id')::uuid, a->>'recipient', a->>'kind', (a->>'incidentId')::uuid, (a->>'incidentVersion')::bigint,
+                       (a->>'at')::timestamptz, (a->>'watchId')::uuid, (a->>'matchId')::uuid
+                  from jsonb_array_elements(?::jsonb) with ordinality x(a, n)
                  order by x.n
                 on conflict (recipient, kind, incident_id, incident_version) do nothing
                 """,

@@ -7,12 +7,16 @@ using Npgsql;
 namespace ErsouIntel.Api.Alerts;
 
 /// <summary>A match a push's incident is part of, as the raiser reads it.</summary>
-/// <param name="Recorded">The forces earlier pushes alerted for; null when none has yet.</param>
-/// <param name="Others">The match's other incidents' forces, with when each was last stored: the fallback for <see cref="Recorded"/>.</param>
-public sealed record MatchTouched(Guid Id, Guid IncidentId, IReadOnlyList<Force> Forces, IReadOnlySet<Force>? Recorded, IReadOnlyList<(Guid IncidentId, Force Force, DateTimeOffset StoredAt)> Others)
+/// <param name="FirstStored">For each force it involves now, when the first of that force's records in it was last stored.</param>
+/// <param name="Recorded">The forces earlier pushes found it involving; null when none has seen it yet.</param>
+public sealed record MatchTouched(Guid Id, Guid IncidentId, IReadOnlyDictionary<Force, DateTimeOffset> FirstStored, IReadOnlySet<Force>? Recorded, bool OnCase);
+
+/// <summary>For person key nodes, the key nodes their sightings share a sighting with, with the incident of that sighting.</summary>
+public sealed class People(ILookup<Guid, (Guid Node, Guid Incident)> joined)
 {
-    public IEnumerable<Force> OthersBefore(Push push) =>
-        Others.Where(o => o.IncidentId != push.IncidentId && o.StoredAt < push.RecordedAt).Select(o => o.Force);
+    /// <summary>The node and the nodes it shares a sighting with; before the push, not counting the push's own incident.</summary>
+    public IEnumerable<Guid> Joined(Guid node, Guid incident, bool withIncident) =>
+        joined[node].Where(j => withIncident || j.Incident != incident).Select(j => j.Node).Append(node);
 }
 
 /// <summary>A member of an open case that carries an entity, through one of the case's incidents.</summary>
@@ -77,18 +81,42 @@ public static partial class AlertReads
         return found;
     }
 
-    /// <summary>The matches the incidents are part of now, with what has been alerted for each and their other incidents' forces.</summary>
+    /// <summary>The key nodes each person node shares a sighting with, and where.</summary>
+    public static async Task<People> PeopleAsync(NpgsqlDataSource db, IReadOnlyCollection<(Guid Entity, Guid Incident)> nodes, CancellationToken cancellation)
+    {
+        var rows = new List<(Guid, Guid, Guid)>();
+        if (nodes.Count > 0)
+        {
+            await using var command = db.CreateCommand(
+                """
+                select distinct l1.entity_id, l2.entity_id, l2.incident_id
+                  from ersou.li_links l1
+                  join ersou.li_links l2 on l2.incident_id = l1.incident_id and l2.kind = l1.kind and l2.ordinal = l1.ordinal and l2.entity_id <> l1.entity_id
+                 where l1.entity_id = any(@nodes)
+                """);
+            command.Parameters.AddWithValue("nodes", nodes.Select(n => n.Entity).Distinct().ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+            {
+                rows.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2)));
+            }
+        }
+
+        return new People(rows.ToLookup(r => r.Item1, r => (r.Item2, r.Item3)));
+    }
+
+    /// <summary>The matches the incidents are part of now, with when each force's first record in them was stored and what earlier pushes found.</summary>
     public static async Task<IReadOnlyList<MatchTouched>> MatchesOfAsync(NpgsqlDataSource db, IReadOnlyCollection<Guid> incidents, CancellationToken cancellation)
     {
-        var touched = new List<(Guid Id, Guid IncidentId, Force[] Forces)>();
+        var touched = new List<(Guid Id, Guid IncidentId, bool OnCase)>();
         await using (var command = db.CreateCommand(
-            "select m.id, mi.incident_id, m.forces from ersou.li_match_incidents mi join ersou.li_matches m on m.id = mi.match_id where mi.incident_id = any(@ids)"))
+            "select m.id, mi.incident_id, m.case_id is not null from ersou.li_match_incidents mi join ersou.li_matches m on m.id = mi.match_id where mi.incident_id = any(@ids)"))
         {
             command.Parameters.AddWithValue("ids", incidents.ToArray());
             await using var reader = await command.ExecuteReaderAsync(cancellation);
             while (await reader.ReadAsync(cancellation))
             {
-                touched.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetFieldValue<string[]>(2).Select(Forces.FromTenantId).ToArray()));
+                touched.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetBoolean(2)));
             }
         }
 
@@ -99,33 +127,32 @@ public static partial class AlertReads
 
         var ids = touched.Select(t => t.Id).Distinct().ToArray();
         var recorded = new Dictionary<Guid, HashSet<Force>>();
-        await using (var command = db.CreateCommand("select match_id, force from ersou.alert_match_forces where match_id = any(@ids)"))
+        var first = new Dictionary<Guid, Dictionary<Force, DateTimeOffset>>();
+        await using (var command = db.CreateCommand(
+            """
+            select match_id, force, null::timestamptz from ersou.alert_match_forces where match_id = any(@ids)
+            union all
+            select mi.match_id, i.force, min(i.updated_at) from ersou.li_match_incidents mi join ersou.li_incidents i on i.id = mi.incident_id
+             where mi.match_id = any(@ids) group by mi.match_id, i.force
+            """))
         {
             command.Parameters.AddWithValue("ids", ids);
             await using var reader = await command.ExecuteReaderAsync(cancellation);
             while (await reader.ReadAsync(cancellation))
             {
-                (recorded.TryGetValue(reader.GetGuid(0), out var forces) ? forces : recorded[reader.GetGuid(0)] = []).Add(Forces.FromTenantId(reader.GetString(1)));
+                var (match, force) = (reader.GetGuid(0), Forces.FromTenantId(reader.GetString(1)));
+                if (reader.IsDBNull(2))
+                {
+                    (recorded.TryGetValue(match, out var forces) ? forces : recorded[match] = []).Add(force);
+                }
+                else
+                {
+                    (first.TryGetValue(match, out var times) ? times : first[match] = [])[force] = reader.GetFieldValue<DateTimeOffset>(2);
+                }
             }
         }
 
-        // Only for matches nothing has alerted for yet (new with these pushes, or older than alerts): once per match.
-        var others = new Dictionary<Guid, List<(Guid, Force, DateTimeOffset)>>();
-        var unrecorded = ids.Where(id => !recorded.ContainsKey(id)).ToArray();
-        if (unrecorded.Length > 0)
-        {
-            await using var command = db.CreateCommand(
-                "select mi.match_id, i.id, i.force, i.updated_at from ersou.li_match_incidents mi join ersou.li_incidents i on i.id = mi.incident_id where mi.match_id = any(@ids)");
-            command.Parameters.AddWithValue("ids", unrecorded);
-            await using var reader = await command.ExecuteReaderAsync(cancellation);
-            while (await reader.ReadAsync(cancellation))
-            {
-                (others.TryGetValue(reader.GetGuid(0), out var list) ? list : others[reader.GetGuid(0)] = []).Add(
-                    (reader.GetGuid(1), Forces.FromTenantId(reader.GetString(2)), reader.GetFieldValue<DateTimeOffset>(3)));
-            }
-        }
-
-        return touched.Select(t => new MatchTouched(t.Id, t.IncidentId, t.Forces, recorded.GetValueOrDefault(t.Id), others.GetValueOrDefault(t.Id) ?? [])).ToList();
+        return touched.Select(t => new MatchTouched(t.Id, t.IncidentId, first.GetValueOrDefault(t.Id) ?? [], recorded.GetValueOrDefault(t.Id), t.OnCase)).ToList();
     }
 
     /// <summary>For each entity, the members of the open cases one of whose incidents carries it.</summary>

@@ -99,14 +99,17 @@ public static class AlertRules
     }
 
     /// <summary>
-    /// The forces a match gains with this push: those it involves now that it did not before. Before is what
-    /// earlier pushes recorded for it (<paramref name="recorded"/>); for a match no push has recorded yet (new
-    /// with this push, or older than alerts), the forces of its other incidents stored before this push.
-    /// A match that gains none raises nothing, whatever else changed.
+    /// What a match was when this push was stored: the forces involved then (those whose first record in it was
+    /// stored by then, and the push's own), and whether the push recorded it or gave it a new force. Before the
+    /// push is what earlier pushes found (<paramref name="known"/>), or for a match none has seen yet, the forces
+    /// stored before it. A match is two forces or more, or one onto an open case; one that gains no force raises nothing.
     /// </summary>
-    public static IReadOnlyList<Force> ForcesGained(IEnumerable<Force> involvedNow, IReadOnlySet<Force>? recorded, IEnumerable<Force> othersBefore)
+    /// <param name="firstStored">For each force the match involves now, when its first record in it was stored.</param>
+    public static (IReadOnlySet<Force> Involved, bool Raises) MatchAtPush(Push push, IReadOnlyDictionary<Force, DateTimeOffset> firstStored, IReadOnlySet<Force>? known, bool onCase)
     {
-        var before = recorded ?? othersBefore.ToHashSet();
-        return involvedNow.Distinct().Where(f => !before.Contains(f)).Order().ToList();
+        var involved = firstStored.Where(f => f.Value <= push.RecordedAt).Select(f => f.Key).Append(push.Force).ToHashSet();
+        var before = known ?? firstStored.Where(f => f.Value < push.RecordedAt).Select(f => f.Key).ToHashSet();
+        var gained = involved.Any(f => !before.Contains(f));
+        return (involved, gained && (involved.Count >= 2 || onCase));
     }
 }

@@ -45,7 +45,7 @@ public sealed record Watch(
     public static readonly TimeSpan DefaultLife = TimeSpan.FromDays(90);
     public static readonly TimeSpan LongestLife = TimeSpan.FromDays(365);
 
-    public bool IsLiveAt(DateTimeOffset now) => EndedAt is null && ExpiresAt > now;
+    public bool IsLiveAt(DateTimeOffset now) => (EndedAt is null || EndedAt > now) && ExpiresAt > now;
 
     /// <summary>Nobody but the watcher sees a watch or ends it.</summary>
     public bool IsVisibleTo(Actor actor) => actor.Subject == Watcher && actor.Force == WatcherForce;
