@@ -103,6 +103,24 @@ public sealed class AlertsTests(AlertsTests.Service service) : IClassFixture<Ale
         Assert.Equal(("ESSEX", reference, "C"), (alert["pointer"]!["force"]!.GetValue<string>(), Reference(alert), alert["pointer"]!["handling"]!.GetValue<string>()));
     }
 
+    /// <summary>The visibility matrix's rows: an investigator of each force alerted by each force's P and C records.</summary>
+    [Theory]
+    [MemberData(nameof(Visibility.Matrix.CallerRecordForceAndHandling), MemberType = typeof(Visibility.Matrix))]
+    public async Task An_alert_carries_its_record_in_full_exactly_when_the_recipient_may_see_it(Force caller, Force owner, string handling)
+    {
+        var number = Number();
+        await SeenAsync(Force.Norfolk, number);
+        var investigator = TestCaller.Investigator(caller, Unique("inv"));
+        await service.WatchesAsync(investigator, Phone(number));
+        var reference = Unique("MX/V");
+
+        var incident = await region.ReportedAsync(owner, AnIncident.Courier(reference, phones: [number], handling: handling));
+
+        var alert = Assert.Single(await service.AlertsOnceAsync(investigator, 1));
+        Assert.Equal((owner.TenantId(), reference, handling), (alert["pointer"]!["force"]!.GetValue<string>(), Reference(alert), alert["pointer"]!["handling"]!.GetValue<string>()));
+        Assert.Equal(caller == owner || handling == "P" ? incident : null, alert["incident"]?["id"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task An_ended_watch_raises_nothing_and_a_watched_courier_is_alerted_through_their_sightings()
     {

@@ -39,7 +39,7 @@ public sealed class CallersWithoutAccessTests(RegionWithWithheldRecords seeded) 
             {
                 ContractOperations.Incident, ContractOperations.Incidents, ContractOperations.PhoneNumberProfile, ContractOperations.LinkedCouriers,
                 ContractOperations.Matches, ContractOperations.CaseTimeline, ContractOperations.OpenCase, ContractOperations.AttachIncident, ContractOperations.AddCaseMember,
-                ContractOperations.Watch, ContractOperations.Unwatch,
+                ContractOperations.Watch, ContractOperations.Unwatch, "Alerts",
             })
             {
                 rows.Add("anonymous", operation, "UNAUTHENTICATED");
