@@ -293,9 +293,9 @@ internal static class Report
             details.Add(Inv($"alert subscribers: {subs.Subscribers:N0} investigators over {subs.Transport} on a second instance, pushes to the first; {subs.Probes} probes ({subs.ProbesUnderLoad} while the load ran), each number watched by {subs.WatchersPerProbe}") +
                 (subs.Load is { } l ? Inv($"; load {l.Incidents:N0} incidents at {l.PerSecond:N0}/s") : "; no load") +
                 Inv($"; probe deliveries {subs.ProbeDeliveriesExpected - subs.ProbeDeliveriesMissing:N0} of {subs.ProbeDeliveriesExpected:N0} (latency counts those received)"));
-            details.Add(Inv($"alert subscribers: {subs.AlertsDelivered:N0} deliveries for {subs.AlertsExpected:N0} alerts in ersou.alerts for them; lost {subs.Lost:N0}, duplicated {subs.Duplicated:N0}, not in the outbox {subs.Unexpected:N0}; streams ended by the server and reopened with after: {subs.Reconnects:N0}; results with errors {subs.ErrorResults:N0}; drained in {subs.DrainSeconds:F1} s") +
+            details.Add(Inv($"alert subscribers: {subs.AlertsDelivered:N0} deliveries for {subs.AlertsExpected:N0} alerts in ersou.alerts for them; lost {subs.Lost:N0}, duplicated {subs.Duplicated:N0}, not in the outbox {subs.Unexpected:N0}; streams ended by the server and reopened with after: {subs.Reconnects:N0}; results with errors {subs.ErrorResults:N0}; after the last push the raiser caught up in {subs.RaiserCatchUpSeconds:F1} s, the deliveries in {subs.DeliveriesDrainSeconds:F1} s more") +
                 (subs.FirstEnds.Count > 0 ? "; ends/errors: " + string.Join(" | ", subs.FirstEnds) : ""));
-            details.Add("alert subscribers: second instance VmRSS by subscribers connected (idle, before the load): " + string.Join(", ", subs.Memory.Select(m => Inv($"{m.Connected:N0}: {Mb(m.RssBytes)}"))) + "; slope by least squares");
+            details.Add("alert subscribers: second instance VmRSS by subscribers connected (idle, before the load): " + string.Join(", ", subs.Memory.Select(m => Inv($"{m.Connected:N0}: {Mb(m.RssBytes)}"))) + (subs.Memory.Count > 2 ? "; slope by least squares from the first step on" : "; slope by least squares"));
         }
         else if (r.AlertSubscribersSkipped is { } skipped)
         {

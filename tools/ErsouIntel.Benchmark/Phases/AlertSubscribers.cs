@@ -32,7 +32,8 @@ internal sealed record AlertSubscribersResult(
     IReadOnlyList<MemoryStep> Memory,
     double BytesPerSubscriber,
     IngestResult? Load,
-    double DrainSeconds);
+    double RaiserCatchUpSeconds,
+    double DeliveriesDrainSeconds);
 
 /// <summary>
 /// Issue 18's load: <c>--subscribers</c> investigators (each a user made by <c>admin add-user</c>, signed in
@@ -96,12 +97,10 @@ internal static class AlertSubscribers
             var baseline = await db.ScalarAsync<long>("select coalesce(max(position), 0) from ersou.alerts", cancellation);
 
             var (acks, underLoad, loadResult) = await ProbeUnderLoadAsync(api, tokens, load, options, runTag, progress, cancellation);
-            var drain = Stopwatch.StartNew();
-            var expected = await DrainAsync(db, subscribers, baseline, progress, cancellation);
-            var drainSeconds = drain.Elapsed.TotalSeconds;
+            var (expected, raiserSeconds, drainSeconds) = await DrainAsync(db, subscribers, baseline, progress, cancellation);
             await stop.CancelAsync();
             await Task.WhenAll(listening);
-            return Tally(subscribers, expected, acks, options, underLoad, memory, loadResult, drainSeconds);
+            return Tally(subscribers, expected, acks, options, underLoad, memory, loadResult, raiserSeconds, drainSeconds);
         }
         finally
         {
@@ -262,9 +261,10 @@ internal static class AlertSubscribers
     /// <summary>
     /// Waits until the raiser has read every event stored (at most 180 s), then until every subscriber holds every
     /// alert the outbox has for its user since <paramref name="baseline"/>, or nothing new has arrived for 15 s (at
-    /// most 180 s): what is missing then is lost. Returns the outbox's alerts by recipient.
+    /// most 180 s): what is missing then is lost. Returns the outbox's alerts by recipient, and the seconds each wait took
+    /// (where a late alert spent its time: being raised, or being delivered).
     /// </summary>
-    private static async Task<Dictionary<string, HashSet<string>>> DrainAsync(BenchDatabase db, List<Subscriber> subscribers, long baseline, ProgressContext progress, CancellationToken cancellation)
+    private static async Task<(Dictionary<string, HashSet<string>> Expected, double RaiserSeconds, double DrainSeconds)> DrainAsync(BenchDatabase db, List<Subscriber> subscribers, long baseline, ProgressContext progress, CancellationToken cancellation)
     {
         var draining = progress.AddTask("waiting for the raiser and the deliveries", maxValue: 1);
         var clock = Stopwatch.StartNew();
@@ -281,6 +281,7 @@ internal static class AlertSubscribers
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellation);
         }
 
+        var raiserSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
         var names = subscribers.Select(s => s.Username).ToArray();
         var expected = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
@@ -309,7 +310,7 @@ internal static class AlertSubscribers
 
         draining.Increment(1);
         draining.StopTask();
-        return expected;
+        return (expected, raiserSeconds, clock.Elapsed.TotalSeconds);
     }
 
     private static async Task<Dictionary<string, HashSet<string>>> ExpectedAsync(BenchDatabase db, string[] recipients, long baseline, CancellationToken cancellation)
@@ -329,7 +330,7 @@ internal static class AlertSubscribers
     }
 
     private static AlertSubscribersResult Tally(
-        List<Subscriber> subscribers, Dictionary<string, HashSet<string>> expected, Dictionary<string, long> acks, BenchOptions options, int underLoad, List<MemoryStep> memory, IngestResult? load, double drainSeconds)
+        List<Subscriber> subscribers, Dictionary<string, HashSet<string>> expected, Dictionary<string, long> acks, BenchOptions options, int underLoad, List<MemoryStep> memory, IngestResult? load, double raiserSeconds, double drainSeconds)
     {
         long total = 0, delivered = 0, lost = 0, duplicated = 0, unexpected = 0;
         var latencies = new List<double>();
@@ -373,12 +374,17 @@ internal static class AlertSubscribers
             memory,
             Slope(memory),
             load,
+            raiserSeconds,
             drainSeconds);
     }
 
-    /// <summary>Least-squares bytes per subscriber through the steps' (connected, RSS) points.</summary>
-    private static double Slope(IReadOnlyList<MemoryStep> points)
+    /// <summary>
+    /// Least-squares bytes per subscriber through the steps' (connected, RSS) points, from the first step on when there
+    /// are two or more: the first subscribers also pay once for the stream's code being compiled and its pools filled.
+    /// </summary>
+    private static double Slope(List<MemoryStep> all)
     {
+        var points = all.Count > 2 ? all.Skip(1).ToList() : all;
         var meanX = points.Average(p => (double)p.Connected);
         var meanY = points.Average(p => (double)p.RssBytes);
         var sxx = points.Sum(p => (p.Connected - meanX) * (p.Connected - meanX));
