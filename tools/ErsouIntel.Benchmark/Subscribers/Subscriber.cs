@@ -8,13 +8,15 @@ internal sealed record Received(string Id, string Kind, string? ForceReference, 
 
 /// <summary>
 /// One investigator's live subscription, held as a well-behaved client holds it: when the server ends
-/// it (a reader judged too slow, a lost connection), it reconnects with the last alert id it saw, so a
-/// reconnect is counted, not a loss. Everything it receives is kept for the comparison with the outbox.
+/// it (a reader judged too slow, an event it could not log, a lost connection), it reconnects with the
+/// last alert id it saw, backing off (0.2 s doubling to 5 s) while the server keeps ending or refusing
+/// it, until the phase ends; a reconnect is counted, not a loss. Everything it receives is kept for the
+/// comparison with the outbox.
 /// </summary>
 internal sealed class Subscriber(string username, string transport, HttpClient sse, Uri baseUrl)
 {
-    private const int MaxReconnects = 20;
-    private static readonly TimeSpan ReconnectPause = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(5);
     private readonly object gate = new();
     private readonly List<Received> received = [];
     private readonly List<string> ends = [];
@@ -59,38 +61,33 @@ internal sealed class Subscriber(string username, string transport, HttpClient s
         stream = opening;
     }
 
-    /// <summary>Reads until <paramref name="stop"/>, reconnecting (at most 20 times) when the server ends the stream.</summary>
+    /// <summary>Reads until <paramref name="stop"/>, reconnecting whenever the server ends the stream or refuses to reopen it.</summary>
     public async Task ListenAsync(CancellationToken stop)
     {
+        var pause = FirstPause;
         try
         {
-            while (stream is not null)
+            while (!stop.IsCancellationRequested)
             {
-                var ended = await stream.ReadAsync(OnResult, stop);
-                await stream.DisposeAsync();
-                stream = null;
-                lock (gate)
+                if (stream is not null)
                 {
-                    ends.Add(ended);
+                    var before = ReceivedCount;
+                    var ended = await stream.ReadAsync(OnResult, stop);
+                    await stream.DisposeAsync();
+                    stream = null;
+                    Ended(ended);
+                    pause = ReceivedCount > before ? FirstPause : pause;
                 }
 
-                if (stop.IsCancellationRequested || ends.Count > MaxReconnects)
-                {
-                    return;
-                }
-
-                await Task.Delay(ReconnectPause, stop);
+                await Task.Delay(pause, stop);
+                pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
                 try
                 {
                     await OpenAsync(stop);
                 }
                 catch (Exception e) when (e is BenchFailure or HttpRequestException or System.Net.WebSockets.WebSocketException or IOException)
                 {
-                    // Refused again (a token past its lifetime, say): what it missed from here on counts as lost.
-                    lock (gate)
-                    {
-                        ends.Add("reconnect refused: " + e.Message);
-                    }
+                    Ended("reopening refused: " + e.Message);
                 }
             }
         }
@@ -104,6 +101,25 @@ internal sealed class Subscriber(string username, string transport, HttpClient s
             {
                 await stream.DisposeAsync();
             }
+        }
+    }
+
+    private int ReceivedCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return received.Count;
+            }
+        }
+    }
+
+    private void Ended(string how)
+    {
+        lock (gate)
+        {
+            ends.Add(how);
         }
     }
 
