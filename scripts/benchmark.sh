@@ -2,7 +2,8 @@
 # The benchmark: from an empty database, ingest through the GraphQL API and the bulk
 # backfill (import) beside the raw binary-COPY limit, the link questions (couriersLinkedTo first
 # pages from random starts and the biggest hubs, network, paths, search, linkedCouriers) each
-# beside a hand-written SQL floor, freshness under load, the service's peak RSS and the database's size.
+# beside a hand-written SQL floor, freshness under load, live alert subscribers on a second instance
+# (latency, lost/duplicated, memory per subscriber), the service's peak RSS and the database's size.
 # It prints a table and writes bench-results/bench-<N>-<time>.json.
 #
 #   scripts/benchmark.sh                    # 100,000 incidents
@@ -52,7 +53,7 @@ cleanup() {
     trap - EXIT INT TERM
     stop_pid "$TOOL_PID"
     # The tool stops its children itself; these are for when it could not (killed outright).
-    for child in service import; do
+    for child in service service-b import; do
         [ -f "$WORK/$child.pid" ] && stop_pid "$(cat "$WORK/$child.pid")"
     done
     if [ -n "$PSQL" ] && [ -n "$PG_PORT" ]; then

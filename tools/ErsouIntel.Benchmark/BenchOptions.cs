@@ -15,6 +15,13 @@ internal sealed record BenchOptions(
     IReadOnlyList<int> LinkedHops,
     int FreshnessIncidents,
     int Probes,
+    int Subscribers,
+    string SubscriberTransport,
+    int SubscriberIncidents,
+    int SubscriberProbes,
+    int WatchersPerProbe,
+    int SubscriberSteps,
+    bool NoSubscribers,
     string Out,
     string AdminConnectionString,
     string Database,
@@ -40,6 +47,13 @@ internal sealed record BenchOptions(
           --linked-hops LIST         linkedCouriers at these hops, comma-separated, 1 to 3 (default 2)
           --freshness-incidents F    incidents pushed while freshness is probed (default min(N/10, 20000))
           --probes P                 freshness probes (default 100)
+          --subscribers S            alert subscribers, each a user of its own, on a second instance (default 1000)
+          --subscriber-transport T   sse (graphql-sse at /graphql/stream) or ws (graphql-transport-ws at /graphql) (default sse)
+          --subscriber-incidents F   incidents pushed while the subscribers listen (default as --freshness-incidents)
+          --subscriber-probes P      probes pushed while they listen, one per 250 ms (default 100)
+          --watchers-per-probe W     subscribers watching each probe's number (default 10, at most S)
+          --subscriber-steps K       steps of connecting subscribers, for the memory slope (default 4)
+          --no-subscribers           skip the alert subscribers' phase (the report says so)
           --out FILE                 the JSON results (default bench-results/bench-<N>-<yyyyMMdd-HHmmss>.json)
           --connection-string CS     admin connection to the PostgreSQL cluster (default: env ERSOU_BENCH_ADMIN)
           --database NAME            the bench database, dropped and made afresh (default ersou_bench)
@@ -52,9 +66,9 @@ internal sealed record BenchOptions(
 
     public static BenchOptions Parse(string[] args)
     {
-        var values = CommandOptions.Parse(args, flags: ["keep", "no-import", "reuse"]);
+        var values = CommandOptions.Parse(args, flags: ["keep", "no-import", "reuse", "no-subscribers"]);
 
-        var known = new[] { "incidents", "seed", "api-incidents", "batch", "clients-per-force", "queries", "max-hops", "linked-hops", "freshness-incidents", "probes", "out", "connection-string", "database", "work" };
+        var known = new[] { "incidents", "seed", "api-incidents", "batch", "clients-per-force", "queries", "max-hops", "linked-hops", "freshness-incidents", "probes", "subscribers", "subscriber-transport", "subscriber-incidents", "subscriber-probes", "watchers-per-probe", "subscriber-steps", "out", "connection-string", "database", "work" };
         foreach (var name in values.Names.Where(k => !known.Contains(k)))
         {
             throw new ArgumentException($"Unknown option --{name}.");
@@ -81,6 +95,22 @@ internal sealed record BenchOptions(
         }
 
         // The repository the run measures: the nearest folder up from here holding ErsouIntel.sln.
+        var freshness = Int(values, "freshness-incidents", Math.Min(incidents / 10, 20_000), 0, 10_000_000);
+        var subscribers = Int(values, "subscribers", 1000, 1, 20_000);
+        var transport = values.GetValueOrDefault("subscriber-transport") ?? "sse";
+        if (transport is not ("sse" or "ws"))
+        {
+            throw new ArgumentException($"--subscriber-transport is sse or ws, not '{transport}'.");
+        }
+
+        var subscriberProbes = Int(values, "subscriber-probes", 100, 1, 100_000);
+        var watchers = Int(values, "watchers-per-probe", Math.Min(10, subscribers), 1, subscribers);
+        // Each subscriber's user watches its share of the probes' numbers: the contract allows 500 live watches each.
+        if ((long)subscriberProbes * watchers > 500L * subscribers)
+        {
+            throw new ArgumentException("--subscriber-probes x --watchers-per-probe would give a subscriber more than 500 watches: fewer probes or watchers, or more subscribers.");
+        }
+
         var root = RepositoryRoot.Find() ?? throw new ArgumentException("Run from inside the ErsouIntel repository (no ErsouIntel.sln found above here).");
         var stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var work = values.GetValueOrDefault("work") ?? Path.Combine(Path.GetTempPath(), $"ersou-bench-{stamp}");
@@ -93,8 +123,15 @@ internal sealed record BenchOptions(
             Int(values, "queries", 1000, 1, 1_000_000),
             Int(values, "max-hops", 3, 1, 3),
             Hops(values.GetValueOrDefault("linked-hops") ?? "2"),
-            Int(values, "freshness-incidents", Math.Min(incidents / 10, 20_000), 0, 10_000_000),
+            freshness,
             Int(values, "probes", 100, 1, 100_000),
+            subscribers,
+            transport,
+            Int(values, "subscriber-incidents", freshness, 0, 10_000_000),
+            subscriberProbes,
+            watchers,
+            Int(values, "subscriber-steps", 4, 1, 20),
+            values.Has("no-subscribers"),
             values.GetValueOrDefault("out") ?? Path.Combine(root, "bench-results", string.Create(CultureInfo.InvariantCulture, $"bench-{incidents}-{stamp}.json")),
             admin,
             database,

@@ -28,7 +28,17 @@ internal sealed class BenchService : IAsyncDisposable
 
     public ProcessMemory Memory { get; }
 
-    public static async Task<BenchService> StartAsync(BenchOptions options, string connectionString, CancellationToken cancellation)
+    /// <summary>
+    /// The name every instance issues and accepts tokens under (<c>Identity:Issuer</c>), as behind a load balancer,
+    /// so a second instance on the same database with the same keys (the alert subscribers' phase) takes the first's tokens.
+    /// </summary>
+    public const string PublicIssuer = "https://ersou-bench.invalid/";
+
+    /// <summary>
+    /// Starts an instance; <paramref name="name"/> names its log (<c>{name}.log</c>) and pid file. Only the
+    /// first (<c>service</c>) applies the schema: a second one finds it.
+    /// </summary>
+    public static async Task<BenchService> StartAsync(BenchOptions options, string connectionString, CancellationToken cancellation, string name = "service")
     {
         if (!File.Exists(options.ServiceDll))
         {
@@ -38,11 +48,19 @@ internal sealed class BenchService : IAsyncDisposable
         var environment = Environment(connectionString);
         // The benchmark is one caller per force pushing as fast as it can: the per-caller limit would measure itself.
         environment["RateLimits__RequestsPerWindow"] = "100000000";
-        var logPath = Path.Combine(options.WorkFolder, "service.log");
+        // The subscribers' phase signs in a thousand investigators at once, which the per-address sign-in limit is there to stop.
+        environment["RateLimits__SignInsPerWindow"] = "100000000";
+        environment["Identity__Issuer"] = PublicIssuer;
+        if (name != "service")
+        {
+            environment["Storage__ApplySchemaOnStartup"] = "false";
+        }
+
+        var logPath = Path.Combine(options.WorkFolder, name + ".log");
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
-        var bench = new BenchService(ServiceProcess.Start("service", options.ServiceDll, environment, Copy(log, null)), log);
+        var bench = new BenchService(ServiceProcess.Start(name, options.ServiceDll, environment, Copy(log, null)), log);
         // For scripts/benchmark.sh: if this tool is killed outright, its trap still stops the service.
-        await File.WriteAllTextAsync(Path.Combine(options.WorkFolder, "service.pid"), bench.Pid.ToString(CultureInfo.InvariantCulture), cancellation);
+        await File.WriteAllTextAsync(Path.Combine(options.WorkFolder, name + ".pid"), bench.Pid.ToString(CultureInfo.InvariantCulture), cancellation);
         try
         {
             await bench.service.WaitReadyAsync(TimeSpan.FromSeconds(180), cancellation);

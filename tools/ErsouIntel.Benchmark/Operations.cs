@@ -13,6 +13,8 @@ internal static class Operations
     public static readonly string LinkChart = Read("LinkChart.graphql");
     public static readonly string Paths = Read("Paths.graphql");
     public static readonly string Search = Read("Search.graphql");
+    public static readonly string Watch = Read("Watch.graphql");
+    public static readonly string AlertStream = Read("AlertStream.graphql");
 
     private static string Read(string name)
     {

@@ -23,6 +23,9 @@ internal sealed class ProcessMemory : IDisposable
 
     public int Samples => Volatile.Read(ref samples);
 
+    /// <summary>VmRSS now (0 once the process is gone).</summary>
+    public long RssBytes() => Read("VmRSS:");
+
     /// <summary>VmHWM now (0 once the process is gone): read it before stopping the process.</summary>
     public long HighWaterMarkBytes() => Read("VmHWM:");
 

@@ -10,8 +10,8 @@ namespace ErsouIntel.Benchmark;
 /// <summary>
 /// The benchmark (README, "Measuring it"): from an empty database, the service's ingest through
 /// the API and its bulk backfill beside the raw COPY limit, the link questions (couriersLinkedTo,
-/// network, paths, search, linkedCouriers) each beside a SQL floor, freshness under load, and memory
-/// and size. Run through scripts/benchmark.sh.
+/// network, paths, search, linkedCouriers) each beside a SQL floor, freshness under load, live alert
+/// subscribers on a second instance, and memory and size. Run through scripts/benchmark.sh.
 /// </summary>
 public static class Program
 {
@@ -80,7 +80,7 @@ public static class Program
     {
         var runTag = string.Create(CultureInfo.InvariantCulture, $"b{options.Seed}");
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"benchmark: {options.Incidents:N0} incidents (seed {options.Seed}): {options.ApiIncidents:N0} through the API, {(options.NoImport ? 0 : options.ImportIncidents):N0} through import; {options.Queries:N0} link starts; freshness with {options.FreshnessIncidents:N0} more and {options.Probes} probes; work folder {options.WorkFolder}")));
+            $"benchmark: {options.Incidents:N0} incidents (seed {options.Seed}): {options.ApiIncidents:N0} through the API, {(options.NoImport ? 0 : options.ImportIncidents):N0} through import; {options.Queries:N0} link starts; freshness with {options.FreshnessIncidents:N0} more and {options.Probes} probes; {(options.NoSubscribers ? "no alert subscribers" : $"{options.Subscribers:N0} alert subscribers with {options.SubscriberIncidents:N0} more and {options.SubscriberProbes} probes")}; work folder {options.WorkFolder}")));
         results.Machine = await MachineFacts.CollectAsync(options.AdminConnectionString, options.RepoRoot, options.CommandLine, cancellation);
 
         var db = options.Reuse
@@ -124,8 +124,9 @@ public static class Program
         using var api = new GraphQLClient(service.BaseUrl);
         using var tokens = new Tokens(api.Http);
 
-        // One stream for the whole run: the API's incidents, then the backfill, then the freshness load, all one region (pools sized for N).
-        using var incidents = IncidentGenerator.Stream(options.Seed, options.Incidents + options.FreshnessIncidents, runTag, scale: options.Incidents).GetEnumerator();
+        // One stream for the whole run: the API's incidents, then the backfill, then the freshness and subscribers' loads, all one region (pools sized for N).
+        var subscriberLoad = options.NoSubscribers ? 0 : options.SubscriberIncidents;
+        using var incidents = IncidentGenerator.Stream(options.Seed, options.Incidents + options.FreshnessIncidents + subscriberLoad, runTag, scale: options.Incidents).GetEnumerator();
 
         if (options.Reuse)
         {
@@ -171,7 +172,18 @@ public static class Program
         var load = Take(incidents, options.FreshnessIncidents);
         results.Freshness = await LiveProgress.RunAsync(ctx => Freshness.RunAsync(api, tokens, load, options, runTag, ctx, cancellation));
 
-        AnsiConsole.MarkupLine("g. memory and size");
+        if (options.NoSubscribers)
+        {
+            results.AlertSubscribersSkipped = "skipped (--no-subscribers)";
+        }
+        else
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(Inv($"g. alert subscribers: {options.Subscribers:N0} over {options.SubscriberTransport} on a second instance, pushes to the first")));
+            var subscriberIncidents = Take(incidents, subscriberLoad);
+            results.AlertSubscribers = await LiveProgress.RunAsync(ctx => AlertSubscribers.RunAsync(api, tokens, db, subscriberIncidents, options, runTag, ctx, cancellation));
+        }
+
+        AnsiConsole.MarkupLine("h. memory and size");
         results.Footprint = await Footprint.MeasureAsync(db, service.Memory, cancellation);
     }
 

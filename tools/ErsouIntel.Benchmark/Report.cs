@@ -43,6 +43,10 @@ internal sealed class BenchResults
 
     public FreshnessResult? Freshness { get; set; }
 
+    public AlertSubscribersResult? AlertSubscribers { get; set; }
+
+    public string? AlertSubscribersSkipped { get; set; }
+
     public FootprintResult? Footprint { get; set; }
 
     public List<string> Notes { get; } = [];
@@ -51,10 +55,13 @@ internal sealed class BenchResults
 }
 
 /// <summary>The options as run, for the JSON file.</summary>
-internal sealed record BenchSettings(int Incidents, int Seed, int ApiIncidents, int ImportIncidents, int Batch, int ClientsPerForce, int Queries, int MaxHops, IReadOnlyList<int> LinkedHops, int FreshnessIncidents, int Probes, string Database, bool Reuse)
+internal sealed record BenchSettings(
+    int Incidents, int Seed, int ApiIncidents, int ImportIncidents, int Batch, int ClientsPerForce, int Queries, int MaxHops, IReadOnlyList<int> LinkedHops, int FreshnessIncidents, int Probes,
+    int? Subscribers, string SubscriberTransport, int SubscriberIncidents, int SubscriberProbes, int WatchersPerProbe, string Database, bool Reuse)
 {
     public static BenchSettings From(BenchOptions o) =>
-        new(o.Incidents, o.Seed, o.ApiIncidents, o.NoImport ? 0 : o.ImportIncidents, o.Batch, o.ClientsPerForce, o.Queries, o.MaxHops, o.LinkedHops, o.FreshnessIncidents, o.Probes, o.Database, o.Reuse);
+        new(o.Incidents, o.Seed, o.ApiIncidents, o.NoImport ? 0 : o.ImportIncidents, o.Batch, o.ClientsPerForce, o.Queries, o.MaxHops, o.LinkedHops, o.FreshnessIncidents, o.Probes,
+            o.NoSubscribers ? null : o.Subscribers, o.SubscriberTransport, o.SubscriberIncidents, o.SubscriberProbes, o.WatchersPerProbe, o.Database, o.Reuse);
 }
 
 /// <summary>The run's figures beside their floors and targets, as a table on the console and as a JSON file.</summary>
@@ -74,6 +81,11 @@ internal static class Report
     private const double TwoHopP95TargetMs = 200;
     private const double FreshnessP95TargetMs = 1_000;
     private const long RssTargetBytes = 400L * 1024 * 1024;
+
+    // Issue 18's: an alert on the other instance p95 ≤ 1 s from the push's acknowledgement with ingest at ≥ 1,000/s; per subscriber ≤ 50 KB.
+    private const double AlertP95TargetMs = 1_000;
+    private const double AlertIngestTarget = 1_000;
+    private const double BytesPerSubscriberTarget = 50 * 1024;
 
     // Issue 16's targets for the link questions (1M incidents): first page p95 by hops, each within 2x of its floor.
     private static readonly double[] PageP95TargetMs = [15, 20, 60];
@@ -255,6 +267,39 @@ internal static class Report
             details.Add(Inv($"freshness: {fresh.Probes} probes, {fresh.ProbesUnderLoad} while the load ran") +
                 (fresh.Load is { } l ? Inv($" ({l.Incidents:N0} incidents at {l.PerSecond:N0}/s)") : "") +
                 Inv($"; shown on the first poll: links {fresh.LinksOnFirstPoll}, matches {fresh.MatchesOnFirstPoll}; timeouts (10 s, counted at 10 s): links {fresh.LinkTimeouts}, matches {fresh.MatchTimeouts}"));
+        }
+
+        if (r.AlertSubscribers is { } subs)
+        {
+            var ingest = subs.Load?.PerSecond ?? 0;
+            table.AddRow(
+                "alerts: ack → other instance",
+                Esc(subs.Latency.ToString()),
+                "",
+                "",
+                Verdict(Inv($"p95 ≤ {AlertP95TargetMs / 1000:F0} s, ingest ≥ {AlertIngestTarget:N0}/s"), subs.Latency.Count > 0 && subs.Latency.P95 <= AlertP95TargetMs && ingest >= AlertIngestTarget && subs.ProbeDeliveriesMissing == 0));
+            table.AddRow(
+                Inv($"alerts: {subs.Subscribers:N0} subscribers, lost / duplicated"),
+                Inv($"{subs.Lost:N0} / {subs.Duplicated:N0} of {subs.AlertsExpected:N0}"),
+                "",
+                "",
+                Verdict("0 / 0", subs.AlertsExpected > 0 && subs.Lost == 0 && subs.Duplicated == 0 && subs.Unexpected == 0));
+            table.AddRow(
+                "alerts: service memory per subscriber",
+                Inv($"{subs.BytesPerSubscriber / 1024:N1} KB"),
+                "",
+                "",
+                Verdict(Inv($"≤ {BytesPerSubscriberTarget / 1024:N0} KB"), subs.BytesPerSubscriber <= BytesPerSubscriberTarget));
+            details.Add(Inv($"alert subscribers: {subs.Subscribers:N0} investigators over {subs.Transport} on a second instance, pushes to the first; {subs.Probes} probes ({subs.ProbesUnderLoad} while the load ran), each number watched by {subs.WatchersPerProbe}") +
+                (subs.Load is { } l ? Inv($"; load {l.Incidents:N0} incidents at {l.PerSecond:N0}/s") : "; no load") +
+                Inv($"; probe deliveries {subs.ProbeDeliveriesExpected - subs.ProbeDeliveriesMissing:N0} of {subs.ProbeDeliveriesExpected:N0} (latency counts those received)"));
+            details.Add(Inv($"alert subscribers: {subs.AlertsDelivered:N0} deliveries for {subs.AlertsExpected:N0} alerts in ersou.alerts for them; lost {subs.Lost:N0}, duplicated {subs.Duplicated:N0}, not in the outbox {subs.Unexpected:N0}; streams the server ended or would not reopen (each retried with after, backing off): {subs.Reconnects:N0}; results with errors {subs.ErrorResults:N0}; after the last push the raiser caught up in {subs.RaiserCatchUpSeconds:F1} s, the deliveries in {subs.DeliveriesDrainSeconds:F1} s more") +
+                (subs.FirstEnds.Count > 0 ? "; ends/errors: " + string.Join(" | ", subs.FirstEnds) : ""));
+            details.Add("alert subscribers: second instance VmRSS by subscribers connected (idle, before the load): " + string.Join(", ", subs.Memory.Select(m => Inv($"{m.Connected:N0}: {Mb(m.RssBytes)}"))) + (subs.Memory.Count > 2 ? "; slope by least squares from the first step on" : "; slope by least squares"));
+        }
+        else if (r.AlertSubscribersSkipped is { } skipped)
+        {
+            table.AddRow("alert subscribers", Esc(skipped), "", "", Inv($"p95 ≤ {AlertP95TargetMs / 1000:F0} s; 0 lost; ≤ {BytesPerSubscriberTarget / 1024:N0} KB each"));
         }
 
         if (r.Footprint is { } size)
