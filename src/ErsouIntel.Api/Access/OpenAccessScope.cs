@@ -21,18 +21,27 @@ public static class OpenAccessScopeField
             .Argument<NonNullGraphType<StringGraphType>>("justification")
             .Resolve(ctx =>
             {
-                var purpose = ctx.GetArgument<Purpose>("purpose");
-                var given = ctx.GetArgument<string>("justification");
-                var (caller, force) = Authorize.Investigator(ctx, purpose, given);
-                var (justification, refusedWith, problem) = Justification.Check(given);
-                if (justification is null)
-                {
-                    Authorize.NoteRefusal(ctx, caller, purpose, given.Trim());
-                    throw new ExecutionError(problem ?? $"A justification of {Justification.Min} to {Justification.Max} characters is required.") { Code = refusedWith };
-                }
-
-                var scope = new AccessScope(caller, force, purpose, justification);
+                var scope = Authorized(ctx);
                 ctx.RequestServices!.GetRequiredService<RequestAudit>().Opened(scope);
                 return scope;
             });
+
+    /// <summary>
+    /// The scope the field's <c>purpose</c> and <c>justification</c> arguments ask for, when the caller is an
+    /// investigator and the justification will do; else the refusal, noted for the log, as an error.
+    /// </summary>
+    public static AccessScope Authorized(IResolveFieldContext ctx)
+    {
+        var purpose = ctx.GetArgument<Purpose>("purpose");
+        var given = ctx.GetArgument<string>("justification");
+        var (caller, force) = Authorize.Investigator(ctx, purpose, given);
+        var (justification, refusedWith, problem) = Justification.Check(given);
+        if (justification is null)
+        {
+            Authorize.NoteRefusal(ctx, caller, purpose, given.Trim());
+            throw new ExecutionError(problem ?? $"A justification of {Justification.Min} to {Justification.Max} characters is required.") { Code = refusedWith };
+        }
+
+        return new AccessScope(caller, force, purpose, justification);
+    }
 }

@@ -4,7 +4,6 @@ using ErsouIntel.Api.Audit;
 using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Api.Identity;
 using ErsouIntel.Domain;
-using ErsouIntel.Domain.Common;
 using GraphQL;
 using GraphQL.Types;
 
@@ -29,16 +28,8 @@ public static class AlertStreamField
             .Argument<IdGraphType>("after")
             .ResolveStreamAsync(async ctx =>
             {
-                var purpose = ctx.GetArgument<Purpose>("purpose");
-                var given = ctx.GetArgument<string>("justification");
-                var (caller, force) = Authorize.Investigator(ctx, purpose, given);
-                var (justification, refusedWith, problem) = Justification.Check(given);
-                if (justification is null)
-                {
-                    Authorize.NoteRefusal(ctx, caller, purpose, given.Trim());
-                    throw new ExecutionError(problem ?? $"A justification of {Justification.Min} to {Justification.Max} characters is required.") { Code = refusedWith };
-                }
-
+                var scope = OpenAccessScopeField.Authorized(ctx);
+                var (caller, force, purpose, justification) = (scope.Caller, scope.Force, scope.Purpose, scope.Justification);
                 var feed = ctx.RequestServices!.GetRequiredService<AlertFeed>();
                 long? after = null;
                 if (ctx.GetArgument<string?>("after") is { } afterId)

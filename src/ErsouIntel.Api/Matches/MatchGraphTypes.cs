@@ -18,7 +18,7 @@ public sealed class MatchGraphType : ObjectGraphType<Match>
         Field<NonNullGraphType<EnumerationGraphType<MatchKind>>>("kind").Resolve(ctx => ctx.Source.Kind);
         Field(m => m.Key).Description("The shared value: an E.164 number, a registration, or for a courier or suspect the id of the identity key they were matched on (never the PNC ID or name behind it; entity names the person).");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ForceGraphType>>>>("forces").Resolve(ctx => ctx.Source.Forces);
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<RecordPointerGraphType>>>>("pointers").Resolve(ctx => ctx.Source.Pointers);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<RecordPointerGraphType>>>>("pointers").Resolve(ctx => MatchQueries.PointersOf.Load(ctx, ctx.Source.Id));
         Field<NonNullGraphType<LinkNodeGraphType>>("entity")
             .Description("What is shared: the number, the registration, the courier or suspect with their name. Always visible: every force the match involves has a record carrying it.")
             .Resolve(ctx => LinkNodes.OfEntity.LoadFirst(ctx, ctx.Source.Entity));

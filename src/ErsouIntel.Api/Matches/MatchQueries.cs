@@ -9,7 +9,7 @@ namespace ErsouIntel.Api.Matches;
 
 public enum MatchKind { PhoneNumber, Courier, Vehicle, Suspect }
 
-public sealed record Match(Guid Id, DateTimeOffset DetectedAt, MatchKind Kind, string Key, EntityNode Entity, IReadOnlyList<Force> Forces, Guid? CaseId, IReadOnlyList<RecordPointer> Pointers, Viewer ShownTo) : IShownTo
+public sealed record Match(Guid Id, DateTimeOffset DetectedAt, MatchKind Kind, string Key, EntityNode Entity, IReadOnlyList<Force> Forces, Guid? CaseId, Viewer ShownTo) : IShownTo
 {
     Viewer? IShownTo.ShownTo => ShownTo;
 }
@@ -31,7 +31,7 @@ public sealed class MatchQueries(NpgsqlDataSource db)
             command,
             "select id, detected_at, kind, key, entity_id, forces, case_id from ersou.li_matches m where @force = any(m.forces)",
             first,
-            (query, token) => ReadAsync(viewer, query, first, token),
+            (query, token) => ReadAsync(viewer, query, token),
             m => Paging.Cursor(m.DetectedAt, m.Id),
             cancellation);
         foreach (var edge in page.Edges)
@@ -48,7 +48,7 @@ public sealed class MatchQueries(NpgsqlDataSource db)
         await using var command = db.CreateCommand("select id, detected_at, kind, key, entity_id, forces, case_id from ersou.li_matches m where m.id = @id and @force = any(m.forces)");
         command.Parameters.AddWithValue("id", id);
         viewer.Bind(command);
-        var found = await ReadAsync(viewer, command, 1, cancellation);
+        var found = await ReadAsync(viewer, command, cancellation);
         return found.Count == 0 ? null : found[0];
     }
 
@@ -61,7 +61,7 @@ public sealed class MatchQueries(NpgsqlDataSource db)
         await using var command = db.CreateCommand("select id, detected_at, kind, key, entity_id, forces, case_id from ersou.li_matches m where m.id = any(@ids) and @force = any(m.forces)");
         command.Parameters.AddWithValue("ids", ids.ToArray());
         viewer.Bind(command);
-        var found = await ReadAsync(viewer, command, ids.Count, cancellation);
+        var found = await ReadAsync(viewer, command, cancellation);
         foreach (var match in found)
         {
             viewer.Returned(RecordType, match.Id, null);
@@ -70,7 +70,7 @@ public sealed class MatchQueries(NpgsqlDataSource db)
         return found;
     }
 
-    private async Task<List<Match>> ReadAsync(Viewer viewer, NpgsqlCommand command, int first, CancellationToken cancellation)
+    private static async Task<List<Match>> ReadAsync(Viewer viewer, NpgsqlCommand command, CancellationToken cancellation)
     {
         var rows = new List<(Guid Id, DateTimeOffset At, MatchKind Kind, string Key, EntityNode Entity, Force[] Forces, Guid? CaseId)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellation))
@@ -85,9 +85,7 @@ public sealed class MatchQueries(NpgsqlDataSource db)
             }
         }
 
-        // Pointers only for the page: the row past it is there only to say that another page follows.
-        var pointers = await PointersAsync(viewer, rows.Take(first).Select(r => r.Id).ToArray(), cancellation);
-        return rows.Select(r => new Match(r.Id, r.At, r.Kind, r.Key, r.Entity, r.Forces, r.CaseId, pointers.GetValueOrDefault(r.Id) ?? [], viewer)).ToList();
+        return rows.Select(r => new Match(r.Id, r.At, r.Kind, r.Key, r.Entity, r.Forces, r.CaseId, viewer)).ToList();
     }
 
     /// <summary>The case of each match onto a case asked for, when the viewer may see it, whatever its status now.</summary>
@@ -135,6 +133,14 @@ public sealed class MatchQueries(NpgsqlDataSource db)
         "SUSPECT" => MatchKind.Suspect,
         _ => MatchKind.Courier,
     };
+
+    /// <summary>
+    /// The pointers of each match asked for, read with the rest of its level and only when asked for: a match of
+    /// thousands of incidents named by an alert or a page of matches costs its pointers only where they are shown.
+    /// </summary>
+    public static BatchLoader<Guid, RecordPointer> PointersOf { get; } = new(async (services, viewer, ids, cancellation) =>
+        (await services.GetRequiredService<MatchQueries>().PointersAsync(viewer, [.. ids], cancellation))
+            .SelectMany(m => m.Value.Select(p => (m.Key, p))).ToLookup(m => m.Key, m => m.p));
 
     private async Task<Dictionary<Guid, IReadOnlyList<RecordPointer>>> PointersAsync(Viewer viewer, Guid[] matchIds, CancellationToken cancellation)
     {
