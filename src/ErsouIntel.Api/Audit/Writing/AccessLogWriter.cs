@@ -14,7 +14,7 @@ namespace ErsouIntel.Api.Audit.Writing;
 /// entry, numbers its entries on from it, chains their hashes and inserts them, all in one
 /// transaction.
 /// </summary>
-public sealed class AccessLogWriter(NpgsqlDataSource db)
+public sealed class AccessLogWriter(NpgsqlDataSource db) : IDisposable
 {
     /// <summary>The advisory lock every append takes: "ErsouLog" in ASCII.</summary>
     public const long AppendLock = 0x4572_736F_754C_6F67;
@@ -89,7 +89,13 @@ public sealed class AccessLogWriter(NpgsqlDataSource db)
         return entries;
     }
 
-    /// <summary>Appends the entries in one transaction under the append lock; returns them as stored.</summary>
+    /// <summary>
+    /// Appends the entries, contiguous and in order, and returns them as stored once they are committed.
+    /// Group commit: while one append is being written, the appends that arrive queue up, and the next
+    /// writer takes them all into one transaction (one lock, one read of the head, one commit and so one
+    /// flush to disk for many requests), each caller still waiting until its own entries are durable. If
+    /// that transaction fails, every caller in it gets the failure and none of them answers.
+    /// </summary>
     public async Task<IReadOnlyList<AccessLogEntry>> AppendAsync(IReadOnlyList<PendingEntry> entries, CancellationToken cancellation)
     {
         if (entries.Count == 0)
@@ -97,6 +103,75 @@ public sealed class AccessLogWriter(NpgsqlDataSource db)
             return [];
         }
 
+        var mine = new QueuedAppend(entries);
+        queued.Enqueue(mine);
+        while (!mine.Written.Task.IsCompleted)
+        {
+            await writing.WaitAsync(cancellation);
+            try
+            {
+                if (mine.Written.Task.IsCompleted)
+                {
+                    break;
+                }
+
+                var group = new List<QueuedAppend>();
+                var count = 0;
+                while (count < MaxGroup && queued.TryDequeue(out var next))
+                {
+                    group.Add(next);
+                    count += next.Entries.Count;
+                }
+
+                await WriteGroupAsync(group);
+            }
+            finally
+            {
+                writing.Release();
+            }
+        }
+
+        return await mine.Written.Task;
+    }
+
+    /// <summary>The most entries one transaction takes; a request's entries are never split across two.</summary>
+    private const int MaxGroup = 1000;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<QueuedAppend> queued = new();
+    private readonly SemaphoreSlim writing = new(1, 1);
+
+    public void Dispose() => writing.Dispose();
+
+    private sealed record QueuedAppend(IReadOnlyList<PendingEntry> Entries)
+    {
+        public TaskCompletionSource<IReadOnlyList<AccessLogEntry>> Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private async Task WriteGroupAsync(IReadOnlyList<QueuedAppend> group)
+    {
+        try
+        {
+            // Not the callers' cancellation: the group is others' entries too, and a read that happened is logged regardless.
+            var written = await AppendInOneTransactionAsync([.. group.SelectMany(g => g.Entries)], CancellationToken.None);
+            var at = 0;
+            foreach (var append in group)
+            {
+                append.Written.TrySetResult(written.Skip(at).Take(append.Entries.Count).ToList());
+                at += append.Entries.Count;
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var append in group)
+            {
+                append.Written.TrySetException(e);
+            }
+        }
+    }
+
+    /// <summary>Appends the entries in one transaction under the append lock; returns them as stored.</summary>
+    private async Task<IReadOnlyList<AccessLogEntry>> AppendInOneTransactionAsync(IReadOnlyList<PendingEntry> entries, CancellationToken cancellation)
+    {
         await using var connection = await db.OpenConnectionAsync(cancellation);
         await using var transaction = await connection.BeginTransactionAsync(cancellation);
         await using (var take = new NpgsqlCommand("select pg_advisory_xact_lock($1)", connection, transaction))
