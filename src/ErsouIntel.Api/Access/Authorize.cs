@@ -67,6 +67,33 @@ public static class Authorize
         return (caller, caller.Force);
     }
 
+    /// <summary>A witness of the access log: a force system registered with <c>admin add-witness</c>, holding <c>log:witness</c>.</summary>
+    public static Caller Witness(IResolveFieldContext context)
+    {
+        var caller = SignedIn(context);
+        if (!caller.IsInRole(Roles.Witness) || !caller.HasScope(Roles.WitnessScope))
+        {
+            throw Refuse(context, caller);
+        }
+
+        return caller;
+    }
+
+    /// <summary>What an auditor or a witness may read: the log's checkpoints and consistency proofs (hashes, never entries).</summary>
+    public static Caller AuditorOrWitness(IResolveFieldContext context)
+    {
+        var caller = SignedIn(context);
+        if (!IsAuditorOrWitness(caller))
+        {
+            throw Refuse(context, caller);
+        }
+
+        return caller;
+    }
+
+    public static bool IsAuditorOrWitness(Caller caller) =>
+        (caller.IsInRole(Roles.Auditor) && caller.HasScope(Roles.AuditScope)) || (caller.IsInRole(Roles.Witness) && caller.HasScope(Roles.WitnessScope));
+
     public static ExecutionError Forbidden() => new("You do not have the right to use this field.") { Code = ErrorCodes.Forbidden };
 
     /// <summary>

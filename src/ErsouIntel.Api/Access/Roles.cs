@@ -9,8 +9,12 @@ public static class Roles
     public const string Auditor = "auditor";
     public const string Admin = "admin";
 
+    /// <summary>A force system registered as a witness of the access log (<c>admin add-witness</c>): the role of every caller holding <see cref="WitnessScope"/>.</summary>
+    public const string Witness = "witness";
+
     public const string WriteScope = "intel:write";
     public const string ReadScope = "intel:read";
     public const string AuditScope = "audit:read";
     public const string AdminScope = "admin";
+    public const string WitnessScope = "log:witness";
 }

@@ -51,11 +51,13 @@ public static class AccessLogChain
     public const string Version = "ersou-access-log-v1";
 
     /// <summary>The hash of an entry given as the strings stored in its row: what the verifier recomputes, whatever a row holds.</summary>
-    public static string Hash(StoredEntry entry)
-    {
-        var canonical = Canonical(entry);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-    }
+    public static string Hash(StoredEntry entry) => HashOf(CanonicalBytes(entry));
+
+    /// <summary>The chain's hash of canonical bytes already encoded (the writer encodes them once for the chain and the tree).</summary>
+    public static string HashOf(byte[] canonical) => Convert.ToHexStringLower(SHA256.HashData(canonical));
+
+    /// <summary>The canonical form in UTF-8: what the chain hashes, and the Merkle tree's leaf.</summary>
+    public static byte[] CanonicalBytes(StoredEntry entry) => Encoding.UTF8.GetBytes(Canonical(entry));
 
     /// <summary>
     /// One line per field, in a fixed order: <c>name=value</c>. A string value is its length in

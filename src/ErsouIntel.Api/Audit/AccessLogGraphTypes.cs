@@ -46,6 +46,10 @@ public sealed class AccessLogEntryGraphType : ObjectGraphType<AccessLogEntry>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<AccessedRecordGraphType>>>>("records").Resolve(ctx => ctx.Source.Records);
         Field(e => e.PreviousHash);
         Field(e => e.Hash);
+        Field<NonNullGraphType<StringGraphType>>("leafHash")
+            .Description("Base64 SHA-256(0x00 || the entry's canonical bytes): its leaf in the log's Merkle tree (docs/security.md).")
+            .Resolve(ctx => Convert.ToBase64String(Tree.AccessLogTree.LeafHash(AccessLogChain.Stored(ctx.Source))));
+        Field<StringGraphType>("clientId").Description("The OAuth client the token was issued to (part of the canonical bytes).").Resolve(ctx => ctx.Source.ClientId);
     }
 }
 

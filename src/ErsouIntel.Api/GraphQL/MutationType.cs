@@ -21,5 +21,6 @@ public sealed class MutationType : ObjectGraphType
         CloseCaseField.AddTo(this);
         WatchField.AddTo(this);
         UnwatchField.AddTo(this);
+        Audit.Checkpoints.CosignAccessLogCheckpointField.AddTo(this);
     }
 }

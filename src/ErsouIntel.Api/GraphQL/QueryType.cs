@@ -19,5 +19,8 @@ public sealed class QueryType : ObjectGraphType
         OpenAccessScopeField.AddTo(this);
         AccessLogField.AddTo(this);
         VerifyAccessLogField.AddTo(this);
+        Audit.Checkpoints.AccessLogCheckpointField.AddTo(this);
+        Audit.Proofs.AccessLogInclusionProofField.AddTo(this);
+        Audit.Proofs.AccessLogConsistencyProofField.AddTo(this);
     }
 }

@@ -1,3 +1,4 @@
+using ErsouIntel.Api.Audit.Tiles;
 using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Api.GraphQL.Subscriptions;
 using ErsouIntel.Api.Health;
@@ -83,6 +84,7 @@ public static class ErsouIntelHost
         app.MapConsoleExports();
         app.MapErsouGraphQL();
         app.MapGraphQLStream();
+        app.MapLogTiles();
         return app;
     }
 

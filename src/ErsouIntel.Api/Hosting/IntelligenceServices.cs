@@ -16,9 +16,22 @@ public static class IntelligenceServices
     {
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<Audit.RequestAudit>();
-        services.AddSingleton<Audit.Writing.AccessLogWriter>();
+        var log = configuration.GetSection(Audit.LogOptions.Section).Get<Audit.LogOptions>() ?? new Audit.LogOptions();
+        services.Configure<Audit.LogOptions>(configuration.GetSection(Audit.LogOptions.Section));
+        services.AddSingleton(provider => new Audit.Writing.AccessLogWriter(provider.GetRequiredService<Npgsql.NpgsqlDataSource>(), log.Tree));
+        services.AddSingleton(provider => Audit.Checkpoints.LogKeys.From(log, provider.GetRequiredService<IHostEnvironment>()));
+        services.AddSingleton<Audit.Checkpoints.SignedCheckpoints>();
+        services.AddSingleton<Audit.Checkpoints.CheckpointSigner>();
+        services.AddSingleton<Audit.Proofs.LogProofs>();
+        services.AddSingleton<Audit.Witnesses.WitnessRegistry>();
+        if (log.Tree)
+        {
+            services.AddHostedService(provider => provider.GetRequiredService<Audit.Checkpoints.CheckpointSigner>());
+        }
+
         services.AddSingleton<Audit.Reading.AccessLogQueries>();
-        services.AddSingleton<Audit.Verifying.AccessLogVerifier>();
+        services.AddSingleton(provider => new Audit.Verifying.AccessLogVerifier(
+            provider.GetRequiredService<Npgsql.NpgsqlDataSource>(), [.. provider.GetRequiredService<Audit.Checkpoints.LogKeys>().Verifiers]));
         services.Configure<LinkGraphOptions>(configuration.GetSection(LinkGraphOptions.Section));
         services.AddSingleton<IncidentReporting>();
         services.AddSingleton<Incidents.IncidentStates>();

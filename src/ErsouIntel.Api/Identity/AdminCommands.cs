@@ -16,6 +16,7 @@ public static class AdminCommands
         admin add-client --client-id ID --force FORCE        a force system (secret on stdin)
         admin add-app --client-id ID --redirect-uri URI       a people's tool: authorization code + PKCE, no secret
         admin add-user --username NAME --role investigator|auditor|admin [--force FORCE]   (password on stdin)
+        admin add-witness --client-id ID --name NAME --verifier-key VKEY   a force system as a witness of the access log
         admin list-clients
         admin list-users
         admin disable-client --client-id ID
@@ -140,6 +141,27 @@ public static class AdminCommands
                             await output.WriteLineAsync(string.Join('\t', user.Username, user.Role, user.Force?.TenantId() ?? "-", user.Disabled ? "yes" : "no"));
                         }
 
+                        return 0;
+                    }
+
+                case "add-witness":
+                    {
+                        var clientId = Required(options, "client-id");
+                        var name = Required(options, "name");
+                        var key = Required(options, "verifier-key");
+                        var applications = provider.GetRequiredService<ErsouApplicationManager>();
+                        var application = await applications.FindByClientIdAsync(clientId, cancellation) ?? throw new ArgumentException($"No client '{clientId}'.");
+                        if (await applications.GetStringPropertyAsync(application, ErsouApplicationManager.ForceProperty, cancellation) is null)
+                        {
+                            throw new ArgumentException($"'{clientId}' is not a force system: a witness is a force's system (admin add-client).");
+                        }
+
+                        await provider.GetRequiredService<Audit.Witnesses.WitnessRegistry>().AddAsync(clientId, name, key, cancellation);
+                        var descriptor = new OpenIddictApplicationDescriptor();
+                        await applications.PopulateAsync(descriptor, application, cancellation);
+                        descriptor.Permissions.Add(Permissions.Prefixes.Scope + Roles.WitnessScope);
+                        await applications.UpdateAsync(application, descriptor, cancellation);
+                        await output.WriteLineAsync($"'{clientId}' is now the access log's witness '{name}': it may ask for the scope {Roles.WitnessScope}.");
                         return 0;
                     }
 

@@ -48,6 +48,12 @@ public sealed record Caller(string Subject, Force? Force, IReadOnlyList<string> 
             roles.Add(Access.Roles.ForceSystem);
         }
 
+        // The same for a witness: the token server grants the scope only to a client registered as one.
+        if (scopes.Contains(Access.Roles.WitnessScope, StringComparer.Ordinal) && !roles.Contains(Access.Roles.Witness, StringComparer.Ordinal))
+        {
+            roles.Add(Access.Roles.Witness);
+        }
+
         return new Caller(subject, force, roles, scopes, principal.FindFirstValue(ClientClaim));
     }
 }

@@ -44,7 +44,7 @@ public static class IdentitySetup
                 // S256 only: with "plain" the challenge is the verifier itself, so whoever sees the authorization
                 // request (a proxy log, a browser history) can redeem the code. Neither accepted nor advertised.
                 server.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
-                server.RegisterScopes(Scopes.OpenId, Scopes.OfflineAccess, Roles.WriteScope, Roles.ReadScope, Roles.AuditScope, Roles.AdminScope);
+                server.RegisterScopes(Scopes.OpenId, Scopes.OfflineAccess, Roles.WriteScope, Roles.ReadScope, Roles.AuditScope, Roles.AdminScope, Roles.WitnessScope);
                 server.SetAccessTokenLifetime(settings.AccessTokenLifetime)
                     .SetRefreshTokenLifetime(settings.RefreshTokenLifetime)
                     .SetAuthorizationCodeLifetime(settings.AuthorizationCodeLifetime);

@@ -23,7 +23,7 @@ public static class TokenEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> TokenAsync(HttpContext http, ErsouApplicationManager applications, UserAccounts users)
+    private static async Task<IResult> TokenAsync(HttpContext http, ErsouApplicationManager applications, UserAccounts users, Audit.Witnesses.WitnessRegistry witnesses)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenIddict request is missing.");
         var cancellation = http.RequestAborted;
@@ -41,7 +41,9 @@ public static class TokenEndpoints
             identity.SetClaim(Claims.Subject, request.ClientId)
                 .SetClaim(Caller.ClientClaim, request.ClientId)
                 .SetClaim(Caller.ForceClaim, clientForce.TenantId());
-            identity.SetScopes(request.GetScopes().Intersect([Roles.WriteScope]));
+            // log:witness only for a client registered as a witness (admin add-witness), whatever its permissions say.
+            var witness = await witnesses.FindAsync(request.ClientId, cancellation) is not null;
+            identity.SetScopes(request.GetScopes().Intersect(witness ? [Roles.WriteScope, Roles.WitnessScope] : [Roles.WriteScope]));
             return SignIn(identity);
         }
 

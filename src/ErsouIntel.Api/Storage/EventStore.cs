@@ -97,6 +97,9 @@ public static class EventStore
                 // copies stay empty (harmless; nothing reads or writes them there), the region's are the ones in use.
                 options.Storage.ExtendedSchemaObjects.AddRange(LinkGraphSchema.Objects());
                 options.Storage.ExtendedSchemaObjects.AddRange(Api.Audit.AccessLogSchema.Objects());
+                options.Storage.ExtendedSchemaObjects.AddRange(Api.Audit.Tree.AccessLogTree.Objects());
+                options.Storage.ExtendedSchemaObjects.AddRange(Api.Audit.Checkpoints.CheckpointSchema.Objects());
+                options.Storage.ExtendedSchemaObjects.AddRange(Api.Audit.Witnesses.WitnessRegistry.Objects());
                 options.Storage.ExtendedSchemaObjects.AddRange(Api.Alerts.AlertSchema.Objects());
                 options.Storage.ExtendedSchemaObjects.Add(Api.Identity.DataProtectionKeys.SchemaObject());
                 options.Storage.ExtendedSchemaObjects.Add(Api.WebConsole.ConsoleSessionStore.SchemaObject());

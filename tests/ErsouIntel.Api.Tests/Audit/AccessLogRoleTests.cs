@@ -28,6 +28,12 @@ public sealed class AccessLogRoleTests(ServiceFixture service) : IClassFixture<S
         "alter table ersou.access_log rename to access_log_old",
         "alter table ersou.access_log disable trigger all",
         "create or replace function ersou.access_log_forget() returns void language sql as 'delete from ersou.access_log'",
+        "update ersou.access_log_tree set hash = '\\x00' where level = 0 and index = 0",
+        "delete from ersou.access_log_tree",
+        "truncate ersou.access_log_tree",
+        "delete from ersou.access_log_checkpoints",
+        "update ersou.access_log_checkpoints set body = ''",
+        "delete from ersou.access_log_signatures",
     ];
 
     [Theory]

@@ -57,7 +57,7 @@ public sealed class ImportingIncidentsTests(ServiceFixture service) : IClassFixt
 
             // Every imported incident is named in a COLLECTION entry of the operator, and the chain holds.
             Assert.Equal(360L, await ScalarAsync(imported, "select count(distinct r->>'id') from ersou.access_log, jsonb_array_elements(records) r where kind = 'COLLECTION' and operation = 'import'"));
-            Assert.True((await new AccessLogVerifier(app.Services.GetRequiredService<NpgsqlDataSource>()).VerifyAsync(CancellationToken.None)).Valid);
+            Assert.True((await app.Services.GetRequiredService<AccessLogVerifier>().VerifyAsync(CancellationToken.None)).Valid);
         }
         finally
         {

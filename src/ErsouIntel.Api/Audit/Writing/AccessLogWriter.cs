@@ -1,7 +1,9 @@
 using System.Globalization;
 using ErsouIntel.Api.Access;
+using ErsouIntel.Api.Audit.Tree;
 using ErsouIntel.Api.Identity;
 using ErsouIntel.Domain;
+using ErsouIntel.Domain.Transparency;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -14,7 +16,7 @@ namespace ErsouIntel.Api.Audit.Writing;
 /// entry, numbers its entries on from it, chains their hashes and inserts them, all in one
 /// transaction.
 /// </summary>
-public sealed class AccessLogWriter(NpgsqlDataSource db) : IDisposable
+public sealed class AccessLogWriter(NpgsqlDataSource db, bool tree = true) : IDisposable
 {
     /// <summary>The advisory lock every append takes: "ErsouLog" in ASCII.</summary>
     public const long AppendLock = 0x4572_736F_754C_6F67;
@@ -184,18 +186,23 @@ public sealed class AccessLogWriter(NpgsqlDataSource db) : IDisposable
         DateTimeOffset at;
         long sequence;
         string previous;
-        await using (var head = new NpgsqlCommand(
-            "select clock_timestamp(), h.sequence, h.hash from (select 1) one " +
+        long treeSize;
+        await using (var last = new NpgsqlCommand(
+            $"select clock_timestamp(), h.sequence, h.hash, {AccessLogTree.SizeSql} from (select 1) one " +
             "left join (select sequence, hash from ersou.access_log order by sequence desc limit 1) h on true", connection, transaction))
-        await using (var reader = await head.ExecuteReaderAsync(cancellation))
+        await using (var reader = await last.ExecuteReaderAsync(cancellation))
         {
             await reader.ReadAsync(cancellation);
             at = reader.GetFieldValue<DateTimeOffset>(0);
             sequence = reader.IsDBNull(1) ? 0 : reader.GetInt64(1);
             previous = reader.IsDBNull(2) ? AccessLogChain.Genesis : reader.GetString(2);
+            treeSize = reader.GetInt64(3);
         }
 
+        var head = sequence;
+
         var written = new List<AccessLogEntry>(entries.Count);
+        var leaves = new List<byte[]>(entries.Count);
         await using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var pending in entries)
         {
@@ -203,13 +210,20 @@ public sealed class AccessLogWriter(NpgsqlDataSource db) : IDisposable
             var entry = new AccessLogEntry(sequence, at, pending.Subject, pending.Force, pending.Roles, pending.ClientId, pending.Kind, pending.Operation,
                 pending.Purpose, pending.Justification, pending.Records, previous, "");
             var stored = AccessLogChain.Stored(entry);
-            entry = entry with { Hash = AccessLogChain.Hash(stored) };
+            var canonical = AccessLogChain.CanonicalBytes(stored);
+            entry = entry with { Hash = AccessLogChain.HashOf(canonical) };
             batch.BatchCommands.Add(InsertOf(stored, at, entry));
+            leaves.Add(MerkleHash.LeafHash(canonical));
             written.Add(entry);
             previous = entry.Hash;
         }
 
         await batch.ExecuteNonQueryAsync(cancellation);
+        if (tree)
+        {
+            await AccessLogTree.AppendAsync(connection, transaction, treeSize, head, leaves, cancellation);
+        }
+
         await transaction.CommitAsync(cancellation);
         foreach (var entry in written)
         {
