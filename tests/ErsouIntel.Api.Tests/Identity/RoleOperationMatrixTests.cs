@@ -6,12 +6,13 @@ namespace ErsouIntel.Api.Tests.Identity;
 /// <summary>
 /// Every role against every contract operation, with tokens from the real endpoints: force
 /// systems write and nothing else; investigators read and work cases; auditors read the access
-/// log and no intelligence; admins neither; without a token, nothing but 401. Every refusal of a
+/// log and no intelligence; admins neither; a witness (a force system registered as one) reads
+/// checkpoints and consistency proofs and cosigns, nothing else; without a token, nothing but 401. Every refusal of a
 /// signed-in caller leaves one REFUSED entry naming them; a request without a token leaves none.
 /// </summary>
 public sealed class RoleOperationMatrixTests(RegionWithSignIn region) : IClassFixture<RegionWithSignIn>
 {
-    public enum Role { ForceSystem, Investigator, Auditor, Admin, Anonymous }
+    public enum Role { ForceSystem, Investigator, Auditor, Admin, Witness, Anonymous }
 
     private static readonly Dictionary<string, Role[]> AllowedRoles = new()
     {
@@ -38,7 +39,11 @@ public sealed class RoleOperationMatrixTests(RegionWithSignIn region) : IClassFi
         ["Alerts"] = [Role.Investigator],
         ["AccessLog"] = [Role.Auditor],
         ["VerifyAccessLog"] = [Role.Auditor],
-        [ContractOperations.Me] = [Role.ForceSystem, Role.Investigator, Role.Auditor, Role.Admin],
+        ["AccessLogCheckpoint"] = [Role.Auditor, Role.Witness],
+        ["AccessLogInclusionProof"] = [Role.Auditor],
+        ["AccessLogConsistencyProof"] = [Role.Auditor, Role.Witness],
+        ["CosignAccessLogCheckpoint"] = [Role.Witness],
+        [ContractOperations.Me] = [Role.ForceSystem, Role.Investigator, Role.Auditor, Role.Admin, Role.Witness],
     };
 
     /// <summary>The operations sent over HTTP: a subscription is not (AlertStreamRoleTests holds it to the same matrix over SSE).</summary>
@@ -73,7 +78,8 @@ public sealed class RoleOperationMatrixTests(RegionWithSignIn region) : IClassFi
         var token = await TokenAsync(role);
         GraphQLAnswer answer = null!;
 
-        var entries = await region.LoggedWhileAsync(async () => answer = await region.PostWithTokenAsync(token, ContractOperations.Text(operation), Variables(operation)));
+        var variables = await VariablesAsync(operation);
+        var entries = await region.LoggedWhileAsync(async () => answer = await region.PostWithTokenAsync(token, ContractOperations.Text(operation), variables));
 
         if (role == Role.Anonymous)
         {
@@ -103,6 +109,7 @@ public sealed class RoleOperationMatrixTests(RegionWithSignIn region) : IClassFi
         [Role.Investigator] = "herts.investigator",
         [Role.Auditor] = "region.auditor",
         [Role.Admin] = "the.admin",
+        [Role.Witness] = RegionWithSignIn.WitnessClientId,
     };
 
     private static readonly Dictionary<Role, string> RolesLogged = new()
@@ -111,6 +118,7 @@ public sealed class RoleOperationMatrixTests(RegionWithSignIn region) : IClassFi
         [Role.Investigator] = "investigator",
         [Role.Auditor] = "auditor",
         [Role.Admin] = "admin",
+        [Role.Witness] = "witness",
     };
 
     private async Task<string?> TokenAsync(Role role) => role switch
@@ -119,8 +127,31 @@ public sealed class RoleOperationMatrixTests(RegionWithSignIn region) : IClassFi
         Role.Investigator => (await region.AuthorizationCodeAsync("herts.investigator", "intel:read"))["access_token"]!.GetValue<string>(),
         Role.Auditor => (await region.AuthorizationCodeAsync("region.auditor", "audit:read"))["access_token"]!.GetValue<string>(),
         Role.Admin => (await region.AuthorizationCodeAsync("the.admin", "admin"))["access_token"]!.GetValue<string>(),
+        Role.Witness => await region.WitnessTokenAsync(),
         _ => null,
     };
+
+    /// <summary>The log's operations take sizes it signed: the newest, and (for a cosignature) the witness's valid line for it.</summary>
+    private async Task<object> VariablesAsync(string operation)
+    {
+        if (!operation.StartsWith("AccessLog", StringComparison.Ordinal) && operation != "CosignAccessLogCheckpoint" || operation == "AccessLog")
+        {
+            return Variables(operation);
+        }
+
+        var size = await region.SignedSizeAsync();
+        return operation switch
+        {
+            "AccessLogInclusionProof" => new { sequence = 1, treeSize = size },
+            "AccessLogConsistencyProof" => new { fromSize = size, toSize = size },
+            "CosignAccessLogCheckpoint" => new
+            {
+                treeSize = size,
+                cosignature = ErsouIntel.Domain.Transparency.Cosignature.Sign(RegionWithSignIn.WitnessKey, await region.CheckpointBodyAsync(size), DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToLine(),
+            },
+            _ => new { },
+        };
+    }
 
     /// <summary>Variables that make each operation well-formed; ids are random, so allowed callers get empty answers, not errors.</summary>
     private static object Variables(string operation)

@@ -21,6 +21,14 @@ public class RegionWithSignIn : ServiceFixture
 
     public static string SecretOf(string clientId) => clientId + "-secret-value";
 
+    /// <summary>The force system registered as a witness of the access log, and the key it cosigns with.</summary>
+    public const string WitnessClientId = "norfolk-witness";
+
+    public const string WitnessName = "witness.norfolk.example";
+
+    public static readonly ErsouIntel.Domain.Transparency.NoteSigner WitnessKey =
+        ErsouIntel.Domain.Transparency.NoteSigner.Generate(WitnessName, ErsouIntel.Domain.Transparency.NoteKeyName.CosignatureV1Type);
+
     /// <summary>Sign-in through this region's real endpoints.</summary>
     public SignIn SignIn => signIn ??= new SignIn(Http);
 
@@ -33,6 +41,17 @@ public class RegionWithSignIn : ServiceFixture
         await AdminAsync(["add-user", "--username", "herts.investigator", "--role", "investigator", "--force", "HERTFORDSHIRE"], Password);
         await AdminAsync(["add-user", "--username", "region.auditor", "--role", "auditor"], Password);
         await AdminAsync(["add-user", "--username", "the.admin", "--role", "admin"], Password);
+        await AdminAsync(["add-client", "--client-id", WitnessClientId, "--force", "norfolk"], SecretOf(WitnessClientId));
+        var witness = await AdminAsync(["add-witness", "--client-id", WitnessClientId, "--name", WitnessName, "--verifier-key", WitnessKey.Verifier.ToString()]);
+        if (witness.Exit != 0)
+        {
+            throw new InvalidOperationException($"admin add-witness failed: {witness.Error}");
+        }
+
+        // Something for the log to sign before any test has made a request (the admin commands above log nothing).
+        await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<ErsouIntel.Api.Audit.Writing.AccessLogWriter>(Services).AppendAsync(
+            [new ErsouIntel.Api.Audit.PendingEntry("the.admin", null, ["admin"], null, ErsouIntel.Api.Audit.AccessKind.Consultation, "Seed", null, null, [])],
+            CancellationToken.None);
     }
 
     /// <summary>Runs <c>admin ...</c> as an operator would, with <paramref name="stdin"/> as standard input.</summary>
@@ -48,6 +67,43 @@ public class RegionWithSignIn : ServiceFixture
 
     public Task<string> ClientCredentialsAsync(string clientId, string? secret = null) =>
         SignIn.ClientCredentialsAsync(clientId, secret ?? SecretOf(clientId), "intel:write");
+
+    /// <summary>A token for the witness client, with the scope only a registered witness is given.</summary>
+    public Task<string> WitnessTokenAsync() => SignIn.ClientCredentialsAsync(WitnessClientId, SecretOf(WitnessClientId), "log:witness");
+
+    /// <summary>The newest tree size the log has signed, once there is one (the signer runs every 250 ms).</summary>
+    public async Task<long> SignedSizeAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("select coalesce(max(tree_size), 0) from ersou.access_log_signatures where kind = 'log'", connection);
+            var size = (long)(await command.ExecuteScalarAsync())!;
+            if (size > 0)
+            {
+                return size;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The log signed no checkpoint within 15 seconds.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The body of the signed checkpoint at <paramref name="treeSize"/>, as a witness cosigns it.</summary>
+    public async Task<string> CheckpointBodyAsync(long treeSize)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("select body from ersou.access_log_checkpoints where tree_size = $1", connection);
+        command.Parameters.AddWithValue(treeSize);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
 
     /// <summary>The browser's part of the authorization code flow: authorize, log in, follow the redirect, redeem the code.</summary>
     public Task<JsonNode> AuthorizationCodeAsync(string username, string scope, string password = Password) =>
