@@ -45,3 +45,12 @@ GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ersou TO ersou_service;
 REVOKE ALL ON TABLE ersou.access_log FROM PUBLIC;
 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE ersou.access_log FROM ersou_service;
 GRANT SELECT, INSERT ON TABLE ersou.access_log TO ersou_service;
+
+-- The log's Merkle tree, its signed checkpoints and the witnesses' cosignatures: the same rule. A node, a
+-- checkpoint or a cosignature once written is evidence; the service adds to them and never changes one.
+ALTER TABLE ersou.access_log_tree OWNER TO ersou_migrator;
+ALTER TABLE ersou.access_log_checkpoints OWNER TO ersou_migrator;
+ALTER TABLE ersou.access_log_signatures OWNER TO ersou_migrator;
+REVOKE ALL ON TABLE ersou.access_log_tree, ersou.access_log_checkpoints, ersou.access_log_signatures FROM PUBLIC;
+REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE ersou.access_log_tree, ersou.access_log_checkpoints, ersou.access_log_signatures FROM ersou_service;
+GRANT SELECT, INSERT ON TABLE ersou.access_log_tree, ersou.access_log_checkpoints, ersou.access_log_signatures TO ersou_service;
