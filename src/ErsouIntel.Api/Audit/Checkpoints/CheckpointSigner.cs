@@ -25,6 +25,8 @@ public sealed partial class CheckpointSigner(NpgsqlDataSource db, LogKeys keys, 
     /// <summary>Entries the tree takes per transaction when it catches up with the log.</summary>
     public const int CatchUpBatch = 10_000;
 
+    private string? lastFailure;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.CheckpointInterval, clock);
@@ -42,8 +44,17 @@ public sealed partial class CheckpointSigner(NpgsqlDataSource db, LogKeys keys, 
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
             {
                 // The next tick tries again; a database that is away for a while is for the health checks to report.
-                LogSigningFailed(logger, e);
+                // Said once per cause, not four times a second.
+                if (e.Message != lastFailure)
+                {
+                    LogSigningFailed(logger, e);
+                }
+
+                lastFailure = e.Message;
+                continue;
             }
+
+            lastFailure = null;
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }

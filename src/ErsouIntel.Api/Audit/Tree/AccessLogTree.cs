@@ -47,7 +47,15 @@ public static class AccessLogTree
             return;
         }
 
-        var frontier = await NodesAsync(connection, transaction, MerkleAppend.NodesNeeded(treeSize), cancellation);
+        var needed = MerkleAppend.NodesNeeded(treeSize);
+        var frontier = await NodesAsync(connection, transaction, needed, cancellation);
+        if (frontier.Count != needed.Count)
+        {
+            // Nodes gone from under the tree (only someone holding the database can do that): the entries are still
+            // logged and the request still answered; the tree stops here, the signer says so, and proofs fail.
+            return;
+        }
+
         await InsertAsync(connection, transaction, MerkleAppend.NodesCompletedBy(treeSize, appended, id => frontier[id]), cancellation);
     }
 
@@ -95,7 +103,13 @@ public static class AccessLogTree
 
             var to = Math.Min(head, size + batch);
             var leaves = await LeavesAsync(connection, transaction, size + 1, to, cancellation);
-            var frontier = await NodesAsync(connection, transaction, MerkleAppend.NodesNeeded(size), cancellation);
+            var needed = MerkleAppend.NodesNeeded(size);
+            var frontier = await NodesAsync(connection, transaction, needed, cancellation);
+            if (frontier.Count != needed.Count)
+            {
+                throw new InvalidOperationException($"The log's tree lacks nodes on its right edge at size {size}: it cannot be extended. Run verifyAccessLog.");
+            }
+
             await InsertAsync(connection, transaction, MerkleAppend.NodesCompletedBy(size, leaves, id => frontier[id]), cancellation);
             await transaction.CommitAsync(cancellation);
             added += leaves.Count;
