@@ -18,7 +18,7 @@ public static class AlertSchema
 
     public static IEnumerable<ISchemaObject> Objects()
     {
-        var alerts = new Table(Name("alerts"));
+        var alerts = new Table(EventStore.Table("alerts"));
         alerts.AddColumn<long>("position").AsPrimaryKey().BigAutoIncrement();
         alerts.AddColumn<Guid>("id").NotNull();
         alerts.AddColumn<string>("recipient").NotNull();
@@ -34,14 +34,9 @@ public static class AlertSchema
         alerts.Indexes.Add(new IndexDefinition("alerts_recipient") { Columns = ["recipient", "position"] });
         yield return alerts;
 
-        var matchForces = new Table(Name("alert_match_forces"));
+        var matchForces = new Table(EventStore.Table("alert_match_forces"));
         matchForces.AddColumn<Guid>("match_id").AsPrimaryKey();
         matchForces.AddColumn<string>("force").AsPrimaryKey();
         yield return matchForces;
     }
-
-    // Weasel marks the two-part constructor obsolete in favour of one whose enum it does not document yet.
-#pragma warning disable CS0618
-    private static PostgresqlObjectName Name(string table) => new(EventStore.Schema, table);
-#pragma warning restore CS0618
 }

@@ -22,7 +22,7 @@ public static class AccessLogSchema
 
     public static IEnumerable<Weasel.Core.ISchemaObject> Objects()
     {
-        var log = new Table(Name("access_log"));
+        var log = new Table(EventStore.Table("access_log"));
         log.AddColumn<long>("sequence").AsPrimaryKey();
         log.AddColumn("at", "timestamptz").NotNull();
         log.AddColumn<string>("subject").NotNull();
@@ -105,9 +105,4 @@ public static class AccessLogSchema
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     private sealed record JsonRecord(string Type, string Id, string? Force);
-
-    // Weasel marks the two-part constructor obsolete in favour of one whose enum it does not document yet.
-#pragma warning disable CS0618
-    private static PostgresqlObjectName Name(string table) => new(EventStore.Schema, table);
-#pragma warning restore CS0618
 }

@@ -19,6 +19,12 @@ public static class EventStore
 {
     public const string Schema = "ersou";
 
+    /// <summary>A table of ours in <see cref="Schema"/>, for the schema objects Marten creates beside its own.</summary>
+    // Weasel marks the two-part constructor obsolete in favour of one whose enum it does not document yet.
+#pragma warning disable CS0618
+    public static Weasel.Postgresql.PostgresqlObjectName Table(string name) => new(Schema, name);
+#pragma warning restore CS0618
+
     /// <summary>Marten's name for the region database when each force has its own.</summary>
     public const string RegionDatabase = "REGION";
 

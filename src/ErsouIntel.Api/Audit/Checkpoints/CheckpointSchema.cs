@@ -23,14 +23,14 @@ public static class CheckpointSchema
 
     public static IEnumerable<Weasel.Core.ISchemaObject> Objects()
     {
-        var checkpoints = new Table(Name("access_log_checkpoints"));
+        var checkpoints = new Table(EventStore.Table("access_log_checkpoints"));
         checkpoints.AddColumn<long>("tree_size").AsPrimaryKey();
         checkpoints.AddColumn("root", "bytea").NotNull();
         checkpoints.AddColumn("at", "timestamptz").NotNull();
         checkpoints.AddColumn<string>("body").NotNull();
         yield return checkpoints;
 
-        var signatures = new Table(Name("access_log_signatures"));
+        var signatures = new Table(EventStore.Table("access_log_signatures"));
         signatures.AddColumn<long>("tree_size").AsPrimaryKey();
         signatures.AddColumn<string>("kind").AsPrimaryKey();
         signatures.AddColumn<string>("signer").AsPrimaryKey();
@@ -38,9 +38,4 @@ public static class CheckpointSchema
         signatures.AddColumn("at", "timestamptz").NotNull();
         yield return signatures;
     }
-
-    // Weasel marks the two-part constructor obsolete in favour of one whose enum it does not document yet.
-#pragma warning disable CS0618
-    private static PostgresqlObjectName Name(string table) => new(EventStore.Schema, table);
-#pragma warning restore CS0618
 }

@@ -20,7 +20,7 @@ public static class AccessLogTree
 
     public static IEnumerable<Weasel.Core.ISchemaObject> Objects()
     {
-        var tree = new Table(Name("access_log_tree"));
+        var tree = new Table(EventStore.Table("access_log_tree"));
         tree.AddColumn("level", "smallint").AsPrimaryKey();
         tree.AddColumn<long>("index").AsPrimaryKey();
         tree.AddColumn("hash", "bytea").NotNull();
@@ -195,9 +195,4 @@ public static class AccessLogTree
         insert.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = [.. nodes.Select(n => n.Hash.ToArray())], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
         await insert.ExecuteNonQueryAsync(cancellation);
     }
-
-    // Weasel marks the two-part constructor obsolete in favour of one whose enum it does not document yet.
-#pragma warning disable CS0618
-    private static PostgresqlObjectName Name(string table) => new(EventStore.Schema, table);
-#pragma warning restore CS0618
 }

@@ -20,7 +20,7 @@ public sealed class WitnessRegistry(NpgsqlDataSource db)
 
     public static IEnumerable<Weasel.Core.ISchemaObject> Objects()
     {
-        var witnesses = new Table(Name("log_witnesses"));
+        var witnesses = new Table(EventStore.Table("log_witnesses"));
         witnesses.AddColumn<string>("client_id").AsPrimaryKey();
         witnesses.AddColumn<string>("name").NotNull();
         witnesses.AddColumn<string>("verifier_key").NotNull();
@@ -83,9 +83,4 @@ public sealed class WitnessRegistry(NpgsqlDataSource db)
 
         return witnesses;
     }
-
-    // Weasel marks the two-part constructor obsolete in favour of one whose enum it does not document yet.
-#pragma warning disable CS0618
-    private static PostgresqlObjectName Name(string table) => new(EventStore.Schema, table);
-#pragma warning restore CS0618
 }
