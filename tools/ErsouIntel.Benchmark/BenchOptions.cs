@@ -30,6 +30,9 @@ internal sealed record BenchOptions(
     bool Keep,
     bool NoImport,
     bool Reuse,
+    int LogEntries,
+    int LogFillMinutes,
+    int LogRounds,
     IReadOnlyList<string> CommandLine)
 {
     public const string Usage =
@@ -62,13 +65,20 @@ internal sealed record BenchOptions(
           --no-import                skip the bulk backfill (the API phase takes all N incidents)
           --reuse                    ask the link questions on the database a kept run (--keep) loaded: no loading,
                                      no freshness phase, the database is kept; for looking into the link queries
+          --log-entries N            the provable log's benchmark (issue 19) alone, nothing else: API ingest of
+                                     --incidents with the tree on and off (each on a fresh database, --log-rounds
+                                     times each) with the checkpoint lag, then the log filled with N synthetic
+                                     entries (binary COPY, under the append lock) and --queries inclusion and
+                                     consistency proofs timed through the API beside their SQL
+          --log-fill-minutes M       stop filling after M minutes and measure at the size reached (default 10)
+          --log-rounds R             ingest runs with the tree on and with it off, alternating (default 2)
         """;
 
     public static BenchOptions Parse(string[] args)
     {
         var values = CommandOptions.Parse(args, flags: ["keep", "no-import", "reuse", "no-subscribers"]);
 
-        var known = new[] { "incidents", "seed", "api-incidents", "batch", "clients-per-force", "queries", "max-hops", "linked-hops", "freshness-incidents", "probes", "subscribers", "subscriber-transport", "subscriber-incidents", "subscriber-probes", "watchers-per-probe", "subscriber-steps", "out", "connection-string", "database", "work" };
+        var known = new[] { "incidents", "seed", "api-incidents", "batch", "clients-per-force", "queries", "max-hops", "linked-hops", "freshness-incidents", "probes", "subscribers", "subscriber-transport", "subscriber-incidents", "subscriber-probes", "watchers-per-probe", "subscriber-steps", "out", "connection-string", "database", "work", "log-entries", "log-fill-minutes", "log-rounds" };
         foreach (var name in values.Names.Where(k => !known.Contains(k)))
         {
             throw new ArgumentException($"Unknown option --{name}.");
@@ -132,7 +142,9 @@ internal sealed record BenchOptions(
             watchers,
             Int(values, "subscriber-steps", 4, 1, 20),
             values.Has("no-subscribers"),
-            values.GetValueOrDefault("out") ?? Path.Combine(root, "bench-results", string.Create(CultureInfo.InvariantCulture, $"bench-{incidents}-{stamp}.json")),
+            values.GetValueOrDefault("out") ?? Path.Combine(root, "bench-results", values.GetValueOrDefault("log-entries") is not null
+                ? string.Create(CultureInfo.InvariantCulture, $"bench-log-{values.GetValueOrDefault("log-entries")}-{stamp}.json")
+                : string.Create(CultureInfo.InvariantCulture, $"bench-{incidents}-{stamp}.json")),
             admin,
             database,
             root,
@@ -140,6 +152,9 @@ internal sealed record BenchOptions(
             values.Has("keep") || values.Has("reuse"),
             noImport,
             values.Has("reuse"),
+            Int(values, "log-entries", 0, 0, 100_000_000),
+            Int(values, "log-fill-minutes", 10, 1, 240),
+            Int(values, "log-rounds", 2, 1, 10),
             args);
     }
 

@@ -38,7 +38,7 @@ internal sealed class BenchService : IAsyncDisposable
     /// Starts an instance; <paramref name="name"/> names its log (<c>{name}.log</c>) and pid file. Only the
     /// first (<c>service</c>) applies the schema: a second one finds it.
     /// </summary>
-    public static async Task<BenchService> StartAsync(BenchOptions options, string connectionString, CancellationToken cancellation, string name = "service")
+    public static async Task<BenchService> StartAsync(BenchOptions options, string connectionString, CancellationToken cancellation, string name = "service", IReadOnlyDictionary<string, string>? settings = null)
     {
         if (!File.Exists(options.ServiceDll))
         {
@@ -54,6 +54,12 @@ internal sealed class BenchService : IAsyncDisposable
         if (name != "service")
         {
             environment["Storage__ApplySchemaOnStartup"] = "false";
+        }
+
+        // A phase's own settings (the provable log's runs turn the tree off with Log__Tree=false).
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
         }
 
         var logPath = Path.Combine(options.WorkFolder, name + ".log");

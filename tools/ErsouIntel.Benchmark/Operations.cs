@@ -15,6 +15,8 @@ internal static class Operations
     public static readonly string Search = Read("Search.graphql");
     public static readonly string Watch = Read("Watch.graphql");
     public static readonly string AlertStream = Read("AlertStream.graphql");
+    public static readonly string AccessLogInclusionProof = Read("AccessLogInclusionProof.graphql");
+    public static readonly string AccessLogConsistencyProof = Read("AccessLogConsistencyProof.graphql");
 
     private static string Read(string name)
     {

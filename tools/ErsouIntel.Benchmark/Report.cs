@@ -49,6 +49,8 @@ internal sealed class BenchResults
 
     public FootprintResult? Footprint { get; set; }
 
+    public ProvableLogResult? ProvableLog { get; set; }
+
     public List<string> Notes { get; } = [];
 
     public string? Failure { get; set; }
@@ -94,6 +96,11 @@ internal static class Report
     private const double NetworkP95TargetMs = 50;
     private const double PathsP95TargetMs = 100;
     private const double SearchP95TargetMs = 15;
+
+    // Issue 19's: proofs p95 ≤ 10 ms at 10M entries; a checkpoint covers an entry within 1 s of its response (p95); ingest with the tree within 5% of without.
+    private const double ProofP95TargetMs = 10;
+    private const double CheckpointLagP95TargetMs = 1_000;
+    private const double TreeIngestRatioTarget = 0.95;
 
     public static void Print(BenchResults r)
     {
@@ -321,6 +328,11 @@ internal static class Report
                 Inv($" (the access log grows with the questions asked, not the incidents: without it, {Gb((long)((size.DatabaseBytes - size.AccessLogBytes) * 1_000_000.0 / Math.Max(1, size.Incidents)))} per 1M incidents)"));
         }
 
+        if (r.ProvableLog is { } log)
+        {
+            ProvableLogRows(table, details, log);
+        }
+
         AnsiConsole.Write(table);
         foreach (var line in details.Concat(r.Notes))
         {
@@ -367,6 +379,62 @@ internal static class Report
             (figures.Bounded > 0 ? Inv($"; {figures.Bounded} refused past the walk bound (QUERY_TOO_COMPLEX)") : "") +
             (figures.ApiTimeouts > 0 ? Inv($"; {figures.ApiTimeouts} API timeouts") : "") +
             (figures.FloorTimeouts > 0 ? Inv($"; {figures.FloorTimeouts} floor statements passed {FloorConnection.TimeoutSeconds} s") : ""));
+    }
+
+    /// <summary>Issue 19: ingest with the tree on and off, the checkpoint lag, the fill, and the two proofs beside their SQL.</summary>
+    private static void ProvableLogRows(Table table, List<string> details, ProvableLogResult log)
+    {
+        if (log.TreeOnPerSecond is { } on && log.TreeOffPerSecond is { } off)
+        {
+            table.AddRow(
+                "log: API ingest, tree on / off",
+                Inv($"{on:N0} / {off:N0} incidents/s"),
+                "",
+                Inv($"{log.OnOffRatio:F3}"),
+                Verdict(Inv($"on ≥ {TreeIngestRatioTarget} x off"), log.OnOffRatio >= TreeIngestRatioTarget));
+            details.Add("log ingest runs (in order; each a fresh database and service): " +
+                string.Join(", ", log.Ingest.Select(i => Inv($"{i.Round}{(i.Tree ? " on" : " off")} {i.Ingest.PerSecond:N0}/s ({i.Ingest.Incidents:N0} in {i.Ingest.Seconds:F1} s, batch p95 {i.Ingest.BatchLatency.P95:F0} ms)"))));
+        }
+
+        if (log.Lag is { } lag)
+        {
+            table.AddRow(
+                "log: response → covering checkpoint",
+                Esc(lag.Lag.ToString()),
+                "",
+                "",
+                Verdict(Inv($"p95 ≤ {CheckpointLagP95TargetMs / 1000:F0} s"), lag.Lag.Count > 0 && lag.NeverCovered == 0 && lag.Lag.P95 <= CheckpointLagP95TargetMs));
+            details.Add(Inv($"checkpoint lag: {lag.Samples:N0} responses sampled (every fifth, tree-on runs); covered before the response arrived (counted as 0): {lag.CoveredBeforeResponse:N0}; never covered: {lag.NeverCovered:N0}; an upper bound: the entries counted are the log's newest just after the response"));
+        }
+
+        if (log.Fill is { } fill)
+        {
+            table.AddRow(
+                "log: synthetic fill (binary COPY)",
+                Inv($"{fill.Entries:N0} entries in {fill.Seconds:F0} s"),
+                "",
+                "",
+                fill.StoppedByTime ? "stopped by --log-fill-minutes" : "");
+            details.Add(Inv($"log fill: {fill.Entries:N0} entries after {fill.EntriesBefore:N0} already there ({fill.PerSecond:N0}/s, {fill.Transactions} transactions under the append lock), {fill.Nodes:N0} tree nodes; tree size {fill.TreeSize:N0}; access_log {Gb(fill.AccessLogBytes)}, access_log_tree {Gb(fill.TreeBytes)}; the service signed {fill.CheckpointsSigned} checkpoints, the last {fill.SignedWithinSeconds:F1} s after the fill; roots the fill computed vs the service's: {fill.RootsCompared - fill.RootsDiffer} of {fill.RootsCompared} equal"));
+        }
+
+        foreach (var proof in new[] { log.Inclusion, log.Consistency })
+        {
+            if (proof is null)
+            {
+                continue;
+            }
+
+            table.AddRow(
+                Esc(proof.Question),
+                Esc(proof.Api.ToString()),
+                Esc("SQL " + proof.Floor),
+                Inv($"{proof.P95Ratio:F1}x"),
+                Verdict(Inv($"p95 ≤ {ProofP95TargetMs} ms, all verify"), proof.Api.P95 <= ProofP95TargetMs && proof.Failed == 0 && proof.LeavesDiffer == 0));
+            details.Add(Inv($"{proof.Question}: {proof.Asked:N0} asked at random among the {log.SignedSizes:N0} sizes signed over the filled log (after 20 not counted); verified with MerkleVerifier against the signed roots: {proof.Verified:N0}, failed {proof.Failed}; {proof.MeanPathLength:F1} hashes a proof on average") +
+                (proof.LeavesChecked > 0 ? Inv($"; leaves recomputed from their rows: {proof.LeavesChecked - proof.LeavesDiffer} of {proof.LeavesChecked} equal") : "") +
+                "; SQL = the one statement reading the proof's nodes, on a plain connection (the API also checks the size is signed)");
+        }
     }
 
     private static string Verdict(string target, bool? met) => met switch
