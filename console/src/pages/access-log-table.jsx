@@ -38,8 +38,10 @@ export function AccessLogTable({ entries, page, onProof }) {
               <td class="justification">{e.justification ?? '—'}</td>
               <td><Records records={e.records} /></td>
               <td>
-                <button type="button" aria-label={`Download the inclusion proof of entry ${e.sequence}`}
-                  onClick={() => onProof(e.sequence)}>tlog-proof</button>
+                {/* The visible words begin the name, as speech-input users say what they see. */}
+                <button type="button" aria-label={`Download proof of entry ${e.sequence}`}
+                  title="Its inclusion proof in the latest signed checkpoint, as a C2SP tlog-proof file"
+                  onClick={() => onProof(e.sequence)}>Download proof</button>
               </td>
             </tr>
           ))}

@@ -26,7 +26,7 @@ public sealed class AccessLogProofTests(ConsoleFixture console) : ConsoleTest(co
     {
         await SignInAsync("region.auditor");
         var rows = Page.GetByRole(AriaRole.Row);
-        await Expect(Page.GetByRole(AriaRole.Button, new() { NameRegex = new("^Download the inclusion proof of entry ") }).First).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Button, new() { NameRegex = new("^Download proof of entry ") }).First).ToBeVisibleAsync();
 
         // A force's witness cosigns the checkpoint that covers the page's own read; nothing it does is logged.
         var checkpoint = await Service.CheckpointCoveringTheLogAsync();
@@ -40,7 +40,7 @@ public sealed class AccessLogProofTests(ConsoleFixture console) : ConsoleTest(co
 
         // The newest entry on the page: its proof, for the latest checkpoint.
         var sequence = long.Parse(await rows.Nth(1).GetByRole(AriaRole.Rowheader).InnerTextAsync(), CultureInfo.InvariantCulture);
-        var download = await Page.RunAndWaitForDownloadAsync(() => Button($"Download the inclusion proof of entry {sequence}").ClickAsync());
+        var download = await Page.RunAndWaitForDownloadAsync(() => Button($"Download proof of entry {sequence}").ClickAsync());
         Assert.Equal($"access-log-entry-{sequence}.tlog-proof", download.SuggestedFilename);
         await Expect(Page.GetByRole(AriaRole.Status, new() { Name = "Inclusion proof", Exact = true })).ToContainTextAsync($"entry {sequence}");
 
