@@ -119,6 +119,45 @@ public sealed class WitnessRunTests(WitnessRegion region) : IClassFixture<Witnes
     }
 
     [Fact]
+    public async Task The_newest_entries_deleted_with_their_checkpoints_as_the_database_owner_are_caught_by_the_witness_before_and_after_the_log_grows_again()
+    {
+        await region.SomeEntriesAsync();
+        var before = await region.CheckpointCoveringTheLogAsync();
+        var vkey = LogVerifierKey(before);
+        await region.SomeEntriesAsync();
+        var cosigned = (await region.CheckpointCoveringTheLogAsync())["treeSize"]!.GetValue<long>();
+        Assert.Equal(0, (await WitnessAsync(vkey)).Exit);
+
+        // Someone holding the database deletes the newest entries, their leaves and every checkpoint that covered them:
+        // what is left is a smaller log whose chain, tree and checkpoints all agree (verifyAccessLog finds nothing).
+        var keep = before["treeSize"]!.GetValue<long>();
+        await AccessLogSteps.ExecuteAsync(region.ConnectionString, "delete from ersou.access_log_signatures where tree_size > $1", keep);
+        await AccessLogSteps.ExecuteAsync(region.ConnectionString, "delete from ersou.access_log_checkpoints where tree_size > $1", keep);
+        await AccessLogSteps.ExecuteAsync(region.ConnectionString, "delete from ersou.access_log_tree where (index + 1) * (1::bigint << level) > $1", keep);
+        await AccessLogSteps.ExecuteAsync(region.ConnectionString, "delete from ersou.access_log where sequence > $1", keep);
+        var verification = await region.VerifiesAsync();
+        Assert.True(verification["valid"]!.GetValue<bool>(), $"The scenario is a cut only a witness can see, yet verifyAccessLog saw it: {verification.ToJsonString()}");
+        var evidence = await File.ReadAllBytesAsync(state);
+
+        var cut = await WitnessAsync(null);
+        Assert.True(cut.Exit == WitnessRun.Refused, cut.Output + cut.Error);
+        Assert.Contains("CUT", cut.Error, StringComparison.Ordinal);
+        Assert.Contains($"size {cosigned}", cut.Error, StringComparison.Ordinal);
+        Assert.Equal(evidence, await File.ReadAllBytesAsync(state));
+
+        // The log grows past the size the witness cosigned, with other entries: still refused, as a rewrite.
+        while ((await region.CheckpointCoveringTheLogAsync())["treeSize"]!.GetValue<long>() <= cosigned)
+        {
+            await region.SomeEntriesAsync();
+        }
+
+        var rewritten = await WitnessAsync(null);
+        Assert.True(rewritten.Exit == WitnessRun.Refused, rewritten.Output + rewritten.Error);
+        Assert.Contains("REWRITTEN", rewritten.Error, StringComparison.Ordinal);
+        Assert.Equal(evidence, await File.ReadAllBytesAsync(state));
+    }
+
+    [Fact]
     public async Task The_first_run_needs_the_logs_key_and_a_secret()
     {
         var noKey = await WitnessAsync(null);

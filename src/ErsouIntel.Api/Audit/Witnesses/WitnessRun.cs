@@ -121,7 +121,18 @@ public static class WitnessRun
 
             if (checkpoint.Size > last.TreeSize)
             {
-                var proof = (await GraphQLAsync(http, token, ConsistencyQuery, new { fromSize = last.TreeSize, toSize = checkpoint.Size }, cancellation))["accessLogConsistencyProof"]!;
+                JsonNode proof;
+                try
+                {
+                    proof = (await GraphQLAsync(http, token, ConsistencyQuery, new { fromSize = last.TreeSize, toSize = checkpoint.Size }, cancellation))["accessLogConsistencyProof"]!;
+                }
+                catch (ServiceRefused e) when (e.Code == "BAD_USER_INPUT")
+                {
+                    // The log keeps every checkpoint it signed; one this witness cosigned no longer being there is what
+                    // deleting the tail with its checkpoints, then growing again, looks like from outside.
+                    return await RefuseAsync(error, settings, $"the log was REWRITTEN: it no longer has the checkpoint of size {last.TreeSize} this witness cosigned ({e.Message})", checkpoint);
+                }
+
                 var path = proof["path"]!.AsArray().Select(p => Convert.FromBase64String(p!.GetValue<string>())).ToList();
                 if (!MerkleVerifier.VerifyConsistency(last.TreeSize, checkpoint.Size, path, Convert.FromBase64String(last.RootHash), checkpoint.RootHash.Span))
                 {
@@ -188,7 +199,7 @@ public static class WitnessRun
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellation));
         if (body?["errors"] is JsonArray { Count: > 0 } errors)
         {
-            throw new InvalidOperationException($"the service answered {errors[0]?["extensions"]?["code"]}: {errors[0]?["message"]}");
+            throw new ServiceRefused(errors[0]?["extensions"]?["code"]?.GetValue<string>(), $"the service answered {errors[0]?["extensions"]?["code"]}: {errors[0]?["message"]}");
         }
 
         return body?["data"] ?? throw new InvalidOperationException($"the service answered {(int)response.StatusCode} without data");
@@ -205,6 +216,12 @@ public static class WitnessRun
         }
 
         File.Move(temporary, file, overwrite: true);
+    }
+
+    /// <summary>A GraphQL error: operational (exit 1) unless the round says otherwise.</summary>
+    private sealed class ServiceRefused(string? code, string message) : InvalidOperationException(message)
+    {
+        public string? Code { get; } = code;
     }
 
     private sealed record Settings(string StateFile, WitnessState? State, Uri Url, string ClientId, string Secret, NoteSigner Key, NoteVerifier LogKey, bool Once, TimeSpan Interval);
