@@ -1,8 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ErsouIntel.Api.Audit;
 using ErsouIntel.Api.Audit.Exporting;
+using ErsouIntel.Api.Audit.Writing;
 using ErsouIntel.Api.Tests.Infrastructure;
 using ErsouIntel.Domain.Transparency;
+using Npgsql;
 using static ErsouIntel.Api.Tests.Audit.LogToolSteps;
 
 namespace ErsouIntel.Api.Tests.Audit;
@@ -84,7 +87,7 @@ public sealed class OfflineLogVerificationTests(ServiceFixture service) : IClass
         // Whoever holds the database rewrites entry 2's justification and recomputes every hash after it, so the chain
         // holds: only the checkpoint kept elsewhere can tell.
         var lines = (await File.ReadAllLinesAsync(export)).ToList();
-        var previous = Api.Audit.AccessLogChain.Genesis;
+        var previous = AccessLogChain.Genesis;
         for (var i = 1; i < lines.Count - 1; i++)
         {
             var line = JsonNode.Parse(lines[i])!;
@@ -92,11 +95,11 @@ public sealed class OfflineLogVerificationTests(ServiceFixture service) : IClass
             entry["previousHash"] = previous;
             if (entry["sequence"]!.GetValue<long>() == 2)
             {
-                entry["justification"] = "Nothing to see here";
+                entry["justification"] = $"Edited in the file {Guid.NewGuid():N}";
             }
 
-            var stored = entry.Deserialize<Api.Audit.StoredEntry>(Web)!;
-            previous = Api.Audit.AccessLogChain.Hash(stored);
+            var stored = entry.Deserialize<StoredEntry>(Web)!;
+            previous = AccessLogChain.Hash(stored);
             line["hash"] = previous;
             lines[i] = line.ToJsonString();
         }
@@ -109,6 +112,31 @@ public sealed class OfflineLogVerificationTests(ServiceFixture service) : IClass
         Assert.Contains("FAILED rewritten", error, StringComparison.Ordinal);
         Assert.Contains("chain: ", output, StringComparison.Ordinal);
         Assert.DoesNotContain("FAILED cut", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("FAILED signature", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_whole_tail_rewritten_in_the_database_with_its_chain_tree_and_checkpoints_is_caught_only_by_a_checkpoint_kept_elsewhere()
+    {
+        await service.SomeEntriesAsync();
+        var kept = await service.CheckpointCoveringTheLogAsync();
+        var keptFile = Path.Combine(folder, "kept-checkpoint");
+        await File.WriteAllTextAsync(keptFile, kept["note"]!.GetValue<string>());
+        var vkey = kept["verifierKeys"]![0]!.GetValue<string>();
+
+        await RewriteTheLogFromAsync(2, $"Rewritten in the database {Guid.NewGuid():N}");
+        var resigned = await service.CheckpointCoveringTheLogAsync();
+        var verification = await service.VerifiesAsync();
+        Assert.True(verification["valid"]!.GetValue<bool>(), $"The scenario is a rewrite the database cannot see, yet verifyAccessLog saw it: {verification.ToJsonString()}");
+        Assert.NotEqual(kept["rootHash"]!.GetValue<string>(), resigned["rootHash"]!.GetValue<string>());
+
+        var export = Path.Combine(folder, "rewritten.ndjson");
+        Assert.Equal(0, await AccessLogExport.RunAsync(service.Services, ["--file", export], TextWriter.Null, TextWriter.Null));
+        var (exit, output, error) = await RunAsync("log", ["verify", "--export", export, "--checkpoint", keptFile, "--vkey", vkey]);
+
+        Assert.True(exit == 1, output + error);
+        Assert.Contains("FAILED rewritten", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("FAILED chain", error, StringComparison.Ordinal);
         Assert.DoesNotContain("FAILED signature", error, StringComparison.Ordinal);
     }
 
@@ -146,6 +174,56 @@ public sealed class OfflineLogVerificationTests(ServiceFixture service) : IClass
         // The export is of the snapshot before its own entry: entries 2 to head, not the export's.
         var last = JsonNode.Parse((await File.ReadAllLinesAsync(file))[^1])!;
         Assert.Equal(head - 1, last["entries"]!.GetValue<long>());
+    }
+
+    /// <summary>
+    /// What someone holding the database can do: change an entry, recompute the chain after it, drop the tree and every
+    /// checkpoint; the service then rebuilds the tree from the rewritten entries and signs them afresh.
+    /// </summary>
+    private async Task RewriteTheLogFromAsync(long sequence, string justification)
+    {
+        await using var connection = new NpgsqlConnection(service.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand($"select pg_advisory_xact_lock({AccessLogWriter.AppendLock})", connection, transaction))
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+
+        var entries = new List<StoredEntry>();
+        await using (var read = new NpgsqlCommand($"select {AccessLogSchema.Columns} from {AccessLogSchema.Table} l order by l.sequence", connection, transaction))
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                entries.Add(AccessLogSchema.Read(reader).Entry);
+            }
+        }
+
+        var previous = AccessLogChain.Genesis;
+        foreach (var stored in entries)
+        {
+            var entry = stored.Sequence == sequence ? stored with { Justification = justification, PreviousHash = previous } : stored with { PreviousHash = previous };
+            var hash = AccessLogChain.Hash(entry);
+            if (stored.Sequence >= sequence)
+            {
+                await using var update = new NpgsqlCommand("update ersou.access_log set justification = $1, previous_hash = $2, hash = $3 where sequence = $4", connection, transaction);
+                update.Parameters.Add(new NpgsqlParameter { Value = (object?)entry.Justification ?? DBNull.Value });
+                update.Parameters.Add(new NpgsqlParameter { Value = previous });
+                update.Parameters.Add(new NpgsqlParameter { Value = hash });
+                update.Parameters.Add(new NpgsqlParameter { Value = stored.Sequence });
+                await update.ExecuteNonQueryAsync();
+            }
+
+            previous = hash;
+        }
+
+        await using (var drop = new NpgsqlCommand("delete from ersou.access_log_signatures; delete from ersou.access_log_checkpoints; delete from ersou.access_log_tree", connection, transaction))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
     }
 
     /// <summary>An export from sequence 1, the checkpoint covering it saved as a witness would, and the log's verifier key as published.</summary>
