@@ -131,10 +131,12 @@ public sealed class WitnessRunTests(WitnessRegion region) : IClassFixture<Witnes
         // Someone holding the database deletes the newest entries, their leaves and every checkpoint that covered them:
         // what is left is a smaller log whose chain, tree and checkpoints all agree (verifyAccessLog finds nothing).
         var keep = before["treeSize"]!.GetValue<long>();
-        await AccessLogSteps.ExecuteAsync(region.ConnectionString, "delete from ersou.access_log_signatures where tree_size > $1", keep);
-        await AccessLogSteps.ExecuteAsync(region.ConnectionString, "delete from ersou.access_log_checkpoints where tree_size > $1", keep);
-        await AccessLogSteps.ExecuteAsync(region.ConnectionString, "delete from ersou.access_log_tree where (index + 1) * (1::bigint << level) > $1", keep);
-        await AccessLogSteps.ExecuteAsync(region.ConnectionString, "delete from ersou.access_log where sequence > $1", keep);
+        // In one transaction under the append and signing locks, as a careful attacker would: no checkpoint is signed
+        // half-way through.
+        await InOneTransactionAsync(
+            $"select pg_advisory_xact_lock({Api.Audit.Writing.AccessLogWriter.AppendLock}); select pg_advisory_xact_lock({Api.Audit.Checkpoints.CheckpointSigner.SignLock}); " +
+            $"delete from ersou.access_log_signatures where tree_size > {keep}; delete from ersou.access_log_checkpoints where tree_size > {keep}; " +
+            $"delete from ersou.access_log_tree where (index + 1) * (1::bigint << level) > {keep}; delete from ersou.access_log where sequence > {keep};");
         var verification = await region.VerifiesAsync();
         Assert.True(verification["valid"]!.GetValue<bool>(), $"The scenario is a cut only a witness can see, yet verifyAccessLog saw it: {verification.ToJsonString()}");
         var evidence = await File.ReadAllBytesAsync(state);
@@ -177,6 +179,19 @@ public sealed class WitnessRunTests(WitnessRegion region) : IClassFixture<Witnes
         // The secret from the environment variable, as a service manager would pass it.
         var secret = RegionWithSignIn.SecretOf(WitnessRegion.ClientId);
         return RunAsync("witness", args, environment: name => name == WitnessRun.SecretVariable ? secret : null);
+    }
+
+    private async Task InOneTransactionAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(region.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var command = new Npgsql.NpgsqlCommand(sql, connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
     }
 
     private static string LogVerifierKey(JsonNode checkpoint) => checkpoint["verifierKeys"]![0]!.GetValue<string>();
