@@ -11,6 +11,18 @@ switch (args)
     case ["help" or "--help", var name] when OperatorCommands.Find(name) is { } known:
         Console.WriteLine(known.Usage ?? known.Summary);
         return 0;
+    case ["help" or "--help", var name] when OperatorCommands.FindOffline(name) is { } offline:
+        Console.WriteLine(offline.Usage);
+        return 0;
+    case [var name, .. var rest] when OperatorCommands.FindOffline(name) is { } offline:
+        try
+        {
+            return await offline.RunAsync(rest);
+        }
+        catch (OperationCanceledException)
+        {
+            return 0;
+        }
     case ["local-postgres", .. var rest]:
         return await OperatorCommands.LocalPostgresAsync(rest, Console.Out, Console.Error);
 }

@@ -1,25 +1,13 @@
 // Exports of the chart. Each is written into the access log first (logExport: a DISCLOSURE naming
 // the incidents in the file); the file is made only once the service has said yes.
 import { logExport } from '../api.js';
+import { download } from '../download.js';
 import { scope } from '../scope.js';
 import { chartCsv } from './csv.js';
 
 /** The incident records a file of this chart holds; a withheld one is named as the pointer it was shown as. */
 export const incidentRecords = (graph) =>
   [...graph.nodes.values()].filter((n) => n.kind === 'INCIDENT').map((n) => ({ type: n.withheld ? 'IncidentPointer' : 'Incident', id: n.id }));
-
-function download(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The browser has taken the file once click() returns; a moment later the URL can go.
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 const fileName = (base, extension) => `${base.replace(/[^A-Za-z0-9+_-]+/g, '_')}-chart.${extension}`;
 

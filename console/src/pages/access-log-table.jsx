@@ -5,8 +5,11 @@ import { words } from './words.js';
 // A read can name hundreds of records; past a few, the list folds so that rows stay readable.
 const FOLD = 3;
 
-/** The entries as a table whose column headers are the contract's, newest first. */
-export function AccessLogTable({ entries, page }) {
+/**
+ * The entries as a table whose column headers are the contract's, newest first, and a last column with each entry's
+ * inclusion proof to download (`onProof(sequence)`).
+ */
+export function AccessLogTable({ entries, page, onProof }) {
   if (entries.length === 0) return null;
   return (
     <div class="table-scroll">
@@ -21,6 +24,7 @@ export function AccessLogTable({ entries, page }) {
             <th scope="col">Purpose</th>
             <th scope="col">Justification</th>
             <th scope="col">Records</th>
+            <th scope="col">Proof</th>
           </tr>
         </thead>
         <tbody>
@@ -33,6 +37,12 @@ export function AccessLogTable({ entries, page }) {
               <td>{e.purpose ? purposeLabel(e.purpose) : '—'}</td>
               <td class="justification">{e.justification ?? '—'}</td>
               <td><Records records={e.records} /></td>
+              <td>
+                {/* The visible words begin the name, as speech-input users say what they see. */}
+                <button type="button" aria-label={`Download proof of entry ${e.sequence}`}
+                  title="Its inclusion proof in the latest signed checkpoint, as a C2SP tlog-proof file"
+                  onClick={() => onProof(e.sequence)}>Download proof</button>
+              </td>
             </tr>
           ))}
         </tbody>

@@ -3,6 +3,7 @@ import AccessLog from '../../../contract/operations/AccessLog.graphql';
 import { graphql } from '../api.js';
 import { AccessLogFilters } from './access-log-filters.jsx';
 import { AccessLogTable } from './access-log-table.jsx';
+import { downloadProof } from './entry-proof.js';
 import { LogVerification } from './log-verification.jsx';
 import { count } from './words.js';
 
@@ -19,6 +20,7 @@ export function AccessLogPage() {
   const [cursors, setCursors] = useState([null]);
   const [view, setView] = useState({ loading: true, entries: [] });
   const latest = useRef(0);
+  const [proof, setProof] = useState('');
 
   useEffect(() => {
     const ticket = ++latest.current;
@@ -38,6 +40,14 @@ export function AccessLogPage() {
     setCursors([null]);
   };
   const page = cursors.length;
+  const proveEntry = async (sequence) => {
+    setProof(`Fetching the inclusion proof of entry ${sequence}…`);
+    try {
+      setProof(await downloadProof(sequence));
+    } catch (e) {
+      setProof(`The proof of entry ${sequence} could not be fetched: ${e.message}`);
+    }
+  };
 
   return (
     <div class="access-log">
@@ -51,7 +61,8 @@ export function AccessLogPage() {
           : view.entries.length === 0 ? (page === 1 ? 'No entry matches.' : 'No more entries.')
           : `Page ${page}: ${count(view.entries.length, 'entry', 'entries')}${view.pageInfo?.hasNextPage ? ', more follow' : ''}.`}
       </p>
-      <AccessLogTable entries={view.entries} page={page} />
+      <p role="status" aria-label="Inclusion proof" class="log-page">{proof}</p>
+      <AccessLogTable entries={view.entries} page={page} onProof={proveEntry} />
       <nav class="pager" aria-label="Access log pages">
         <button type="button" disabled={page === 1 || view.loading} onClick={() => setCursors([null])}>First page</button>
         <button type="button" disabled={page === 1 || view.loading} onClick={() => setCursors((c) => c.slice(0, -1))}>Previous page</button>

@@ -9,18 +9,23 @@ public sealed class CommandOptions
 {
     private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
     private readonly HashSet<string> flags = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> lists = new(StringComparer.Ordinal);
 
     private CommandOptions()
     {
     }
 
     /// <summary>The names given with a value, without their <c>--</c>.</summary>
-    public IEnumerable<string> Names => values.Keys;
+    public IEnumerable<string> Names => values.Keys.Concat(lists.Keys);
+
+    /// <summary>Every value of a repeatable option, in the order given; none when it was not given.</summary>
+    public IReadOnlyList<string> All(string name) => lists.TryGetValue(name, out var list) ? list : [];
 
     /// <param name="args">the arguments after the command's name</param>
     /// <param name="refuseRepeats">a name given twice is a mistake; otherwise the last value counts</param>
     /// <param name="flags">names (without <c>--</c>) that stand alone, taking no value</param>
-    public static CommandOptions Parse(IReadOnlyList<string> args, bool refuseRepeats = false, IReadOnlyCollection<string>? flags = null)
+    /// <param name="repeatable">names that may be given many times, each value kept (<see cref="All"/>)</param>
+    public static CommandOptions Parse(IReadOnlyList<string> args, bool refuseRepeats = false, IReadOnlyCollection<string>? flags = null, IReadOnlyCollection<string>? repeatable = null)
     {
         var options = new CommandOptions();
         for (var i = 0; i < args.Count; i++)
@@ -38,7 +43,16 @@ public sealed class CommandOptions
             }
 
             var value = args[++i];
-            if (!refuseRepeats)
+            if (repeatable is not null && repeatable.Contains(arg[2..]))
+            {
+                if (!options.lists.TryGetValue(arg[2..], out var list))
+                {
+                    options.lists[arg[2..]] = list = [];
+                }
+
+                list.Add(value);
+            }
+            else if (!refuseRepeats)
             {
                 options.values[arg[2..]] = value;
             }

@@ -1,3 +1,4 @@
+using ErsouIntel.Api.Audit;
 using ErsouIntel.Api.Audit.Exporting;
 using ErsouIntel.Api.Identity;
 using ErsouIntel.Api.Incidents.Importing;
@@ -30,6 +31,18 @@ public static class OperatorCommands
             (services, args) => LinkGraphRebuild.RunAsync(services, args, Console.Out, Console.Error)),
     ];
 
+    /// <summary>A command that needs neither the service's settings nor a database: run before any host is built.</summary>
+    public sealed record OfflineCommand(string Name, string Summary, Func<string[], Task<int>> RunAsync, string Usage);
+
+    /// <summary>The access log's tools for auditors and forces, which run where the service and its database are not.</summary>
+    public static readonly OfflineCommand[] Offline =
+    [
+        new("log", "the access log's keys and its offline verifier: new-key --origin, verify --export --checkpoint (no database)",
+            args => LogCommands.LogAsync(args, Console.Out, Console.Error), LogCommands.LogUsage),
+        new("witness", "a force's witness of the access log: new-key --name, run --state --url (no database)",
+            args => LogCommands.WitnessAsync(args, Console.In, Console.Out, Console.Error, ShutdownSignal()), LogCommands.WitnessUsage),
+    ];
+
     /// <summary>JasperFx's commands that operators use; <c>help NAME</c> shows each one's options.</summary>
     public static readonly (string Name, string Summary)[] JasperFx =
     [
@@ -46,6 +59,21 @@ public static class OperatorCommands
 
     public static Command? Find(string name) => Service.FirstOrDefault(c => c.Name == name);
 
+    public static OfflineCommand? FindOffline(string name) => Offline.FirstOrDefault(c => c.Name == name);
+
+    /// <summary>Cancelled by Ctrl+C or SIGTERM, so that a witness running on stops between rounds, not mid-write.</summary>
+    private static CancellationToken ShutdownSignal()
+    {
+        var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+        return stop.Token;
+    }
+
     public static string Help()
     {
         var lines = new List<string>
@@ -56,10 +84,11 @@ public static class OperatorCommands
             "  help [COMMAND]       this list, or one command's options",
         };
         lines.AddRange(Service.Select(c => $"  {c.Name,-20} {c.Summary}"));
+        lines.AddRange(Offline.Select(c => $"  {c.Name,-20} {c.Summary}"));
         lines.Add($"  {"local-postgres",-20} start (or reuse) the run command's local cluster in .local/postgres, or stop it and the tests' one");
         lines.AddRange(JasperFx.Select(c => $"  {c.Name,-20} {c.Summary}"));
         lines.Add("");
-        lines.Add("Every command but help and local-postgres reads the service's settings: ConnectionStrings__Postgres and the");
+        lines.Add("Every command but help, log, witness and local-postgres reads the service's settings: ConnectionStrings__Postgres and the");
         lines.Add("rest, listed with their environment variables in docs/operations.md.");
         return string.Join(Environment.NewLine, lines) + Environment.NewLine;
     }

@@ -14,13 +14,23 @@ public sealed class FirstUseTests
         var (exit, output, error) = await RunAsync(["help"], new() { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
 
         Assert.True(exit == 0, $"help exited {exit}: {output}{error}");
-        foreach (var command in OperatorCommands.Service.Select(c => c.Name).Concat(["local-postgres", "db-apply", "db-assert"]))
+        foreach (var command in OperatorCommands.Service.Select(c => c.Name).Concat(OperatorCommands.Offline.Select(c => c.Name)).Concat(["local-postgres", "db-apply", "db-assert"]))
         {
             Assert.Contains($"  {command} ", output, StringComparison.Ordinal);
         }
 
         Assert.DoesNotContain("Searching", output, StringComparison.Ordinal);
         Assert.Equal("", error);
+    }
+
+    [Fact]
+    public async Task Log_new_key_runs_where_there_are_no_settings_and_no_database()
+    {
+        var (exit, output, error) = await RunAsync(["log", "new-key", "--origin", "intel.example/access-log"], new() { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+
+        Assert.True(exit == 0, $"log new-key exited {exit}: {output}{error}");
+        Assert.StartsWith("PRIVATE+KEY+intel.example/access-log+", output, StringComparison.Ordinal);
+        Assert.StartsWith("intel.example/access-log+", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ErsouIntel.Api.Audit.Verifying;
+using ErsouIntel.Api.Audit.Writing;
 using ErsouIntel.Api.Hosting;
 using Npgsql;
 
@@ -17,7 +18,9 @@ namespace ErsouIntel.Api.Audit.Exporting;
 /// </summary>
 public static class AccessLogExport
 {
-    public const string Usage = "audit-export --file FILE [--from SEQUENCE] [--to SEQUENCE]   the access log with its chain hashes, for an auditor";
+    public const string Usage = "audit-export --file FILE [--from SEQUENCE] [--to SEQUENCE] [--operator NAME]   the access log with its chain hashes, for an auditor; NAME: who exports, for the access log";
+
+    public const string Operation = "audit-export";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -25,10 +28,17 @@ public static class AccessLogExport
     {
         string file;
         long from, to;
+        string operatorName;
         try
         {
             var options = CommandOptions.Parse(args, refuseRepeats: true);
+            if (options.Names.FirstOrDefault(n => n is not ("file" or "from" or "to" or "operator")) is { } unknown)
+            {
+                throw new ArgumentException($"Unknown option --{unknown}.");
+            }
+
             file = options.Required("file");
+            operatorName = options.GetValueOrDefault("operator") ?? Environment.UserName;
             from = options.TryGetValue("from", out var a) ? long.Parse(a, NumberStyles.None, CultureInfo.InvariantCulture) : 1;
             to = options.TryGetValue("to", out var b) ? long.Parse(b, NumberStyles.None, CultureInfo.InvariantCulture) : long.MaxValue;
             if (from < 1 || to < from)
@@ -47,6 +57,17 @@ public static class AccessLogExport
         // One snapshot for the whole export, so that later appends cannot tear it.
         await using var connection = await db.OpenConnectionAsync(cancellation);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellation);
+        long head;
+        await using (var newest = new NpgsqlCommand($"select coalesce(max(sequence), 0) from {AccessLogSchema.Table}", connection, transaction))
+        {
+            // The snapshot's first statement: the range logged below is exactly the range this snapshot exports.
+            head = (long)(await newest.ExecuteScalarAsync(cancellation))!;
+        }
+
+        // Accountable first, as import and retention are: if the log cannot be written, no file is. The entry comes
+        // after the snapshot, so the export does not hold its own entry; the next export does.
+        await services.GetRequiredService<AccessLogWriter>().AppendAsync([EntryFor(operatorName, from, Math.Min(to, head))], cancellation);
+
         string startsAfter = AccessLogChain.Genesis;
         if (from > 1)
         {
@@ -92,4 +113,18 @@ public static class AccessLogExport
         await output.WriteLineAsync($"audit-export: {count} entries written to {file} and verified; last hash {last}");
         return 0;
     }
+
+    /// <summary>The export as a CONSULTATION of the log by the operator, naming the range exported (the entries are not listed: a range can be millions).</summary>
+    public static PendingEntry EntryFor(string operatorName, long from, long to) => new(
+        $"operator:{operatorName}",
+        null,
+        [Incidents.Importing.BulkImport.Role],
+        null,
+        AccessKind.Consultation,
+        Operation,
+        null,
+        to >= from
+            ? $"Access log export: entries {from.ToString(CultureInfo.InvariantCulture)} to {to.ToString(CultureInfo.InvariantCulture)}"
+            : $"Access log export: entries from {from.ToString(CultureInfo.InvariantCulture)} (none yet)",
+        []);
 }

@@ -32,6 +32,9 @@ public sealed class AccessLogTreeWalk
     /// <summary>The first sequence a signed checkpoint contradicts, or that one covers and the log no longer holds.</summary>
     public long? FirstInvalid { get; private set; }
 
+    /// <summary>The entries fed so far: after <see cref="Finish"/>, a checkpoint larger than this means the log was cut.</summary>
+    public long Size => size;
+
     /// <summary>The checkpoints compared so far.</summary>
     public int CheckpointsChecked { get; private set; }
 
