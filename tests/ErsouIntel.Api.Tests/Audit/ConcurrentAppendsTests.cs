@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using ErsouIntel.Api.Tests.Audit.ProvableLog;
 using ErsouIntel.Api.Tests.Infrastructure;
 using ErsouIntel.Domain;
 using Npgsql;
@@ -49,6 +50,13 @@ public sealed class ConcurrentAppendsTests(ServiceFixture service) : IClassFixtu
         await connection.OpenAsync();
         await using var forks = new NpgsqlCommand("select count(*) from (select previous_hash from ersou.access_log group by previous_hash having count(*) > 1) f", connection);
         Assert.Equal(0L, (long)(await forks.ExecuteScalarAsync())!);
+
+        // Both instances' signers raced for the same tree: it holds one leaf per entry, and every checkpoint either
+        // signed is the root of the entries (verifyAccessLog compares each, and its signature, with the rows).
+        var signed = await service.CheckpointAsync(rows.Count);
+        Assert.True((await service.VerifiesAsync())["valid"]!.GetValue<bool>());
+        Assert.Equal(await service.HeadAsync(), await service.ScalarAsync("select count(*) from ersou.access_log_tree where level = 0"));
+        Assert.True(signed["treeSize"]!.GetValue<long>() >= rows.Count);
     }
 
     private static async Task<int> SendAsync(HttpClient http, TestCaller caller, string operation, object variables)

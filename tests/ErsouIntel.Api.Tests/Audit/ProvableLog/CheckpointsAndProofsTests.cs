@@ -121,3 +121,28 @@ public sealed class CheckpointsAndProofsTests(ServiceFixture service) : IClassFi
         return await service.Http.SendAsync(request);
     }
 }
+
+/// <summary>With <c>Log:PublicTiles</c> the checkpoint and the hash tiles are anyone's: they hold hashes only.</summary>
+public sealed class PublicTilesTests(PublicTilesTests.Service service) : IClassFixture<PublicTilesTests.Service>
+{
+    public sealed class Service : ServiceFixture
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Log:PublicTiles"] = "true" };
+    }
+
+    [Fact]
+    public async Task Anyone_may_read_the_checkpoint_and_a_tile_without_a_token()
+    {
+        await service.SomeReadingAsync(1);
+        var size = (await service.CheckpointAsync(await service.HeadAsync()))["treeSize"]!.GetValue<long>();
+
+        using var note = await service.Http.GetAsync("/log/checkpoint");
+        using var tile = await service.Http.GetAsync($"/log/tile/0/000.p/{Math.Min(size, 255)}");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (note.StatusCode, tile.StatusCode));
+        Assert.StartsWith(LogKeysOrigin, await note.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(Math.Min(size, 255) * 32, (await tile.Content.ReadAsByteArrayAsync()).Length);
+    }
+
+    private const string LogKeysOrigin = ErsouIntel.Api.Audit.Checkpoints.LogKeys.DevelopmentOrigin;
+}
