@@ -419,10 +419,8 @@ internal static class ProvableLog
             return (Sequence: random.NextInt64(1, size + 1), Size: size);
         }).ToList();
 
-        var apiTimes = new List<double>();
-        var floorTimes = new List<double>();
-        int verified = 0, failed = 0, leavesChecked = 0, leavesDiffer = 0;
-        long pathLengths = 0;
+        var tally = new ProofTally();
+        int leavesChecked = 0, leavesDiffer = 0;
         await using var floor = await db.DataSource.OpenConnectionAsync(cancellation);
         for (var q = 0; q < questions.Count; q++)
         {
@@ -433,32 +431,13 @@ internal static class ProvableLog
             var path = Path(proof);
             var ok = MerkleVerifier.VerifyInclusion(leaf, sequence - 1, size, path, signed[size]);
 
-            var ids = new List<NodeId> { new(0, sequence - 1) };
-            ids.AddRange(MerkleProofs.NodesForInclusion(sequence - 1, size));
-            var clock = Stopwatch.StartNew();
-            var nodes = await AccessLogTree.NodesAsync(floor, null, ids, cancellation);
-            var floorMs = clock.Elapsed.TotalMilliseconds;
-            if (nodes.Count != ids.Distinct().Count())
-            {
-                throw new BenchFailure(Inv($"the tree lacks nodes for entry {sequence} at size {size}"));
-            }
-
+            var floorMs = await FloorAsync(floor, [new NodeId(0, sequence - 1), .. MerkleProofs.NodesForInclusion(sequence - 1, size)], Inv($"entry {sequence} at size {size}"), cancellation);
             if (q < WarmUp)
             {
                 continue;
             }
 
-            apiTimes.Add(answer.Milliseconds);
-            floorTimes.Add(floorMs);
-            pathLengths += path.Count;
-            if (ok)
-            {
-                verified++;
-            }
-            else
-            {
-                failed++;
-            }
+            tally.Add(answer.Milliseconds, floorMs, path.Count, ok);
 
             // Every tenth: the leaf served is the hash of the row as stored, recomputed here.
             if (q % 10 == 0)
@@ -470,7 +449,7 @@ internal static class ProvableLog
             progress.Increment(1);
         }
 
-        return new ProofFigures(Inv($"accessLogInclusionProof at {sizes[^1]:N0}"), apiTimes.Count, Percentiles.Of(apiTimes), Percentiles.Of(floorTimes), verified, failed, leavesChecked, leavesDiffer, pathLengths / (double)Math.Max(1, apiTimes.Count));
+        return tally.Figures(Inv($"accessLogInclusionProof at {sizes[^1]:N0}"), leavesChecked, leavesDiffer);
     }
 
     private static async Task<ProofFigures> ConsistencyAsync(GraphQLClient api, string token, BenchDatabase db, SortedDictionary<long, byte[]> signed, BenchOptions options, ProgressTask progress, CancellationToken cancellation)
@@ -484,10 +463,7 @@ internal static class ProvableLog
             return (From: sizes[a], To: sizes[b]);
         }).ToList();
 
-        var apiTimes = new List<double>();
-        var floorTimes = new List<double>();
-        int verified = 0, failed = 0;
-        long pathLengths = 0;
+        var tally = new ProofTally();
         await using var floor = await db.DataSource.OpenConnectionAsync(cancellation);
         for (var q = 0; q < questions.Count; q++)
         {
@@ -496,23 +472,48 @@ internal static class ProvableLog
             var path = Path(Proof(answer, "accessLogConsistencyProof"));
             var ok = MerkleVerifier.VerifyConsistency(from, to, path, signed[from], signed[to]);
 
-            var ids = MerkleProofs.NodesForConsistency(from, to);
-            var clock = Stopwatch.StartNew();
-            var nodes = await AccessLogTree.NodesAsync(floor, null, ids, cancellation);
-            var floorMs = clock.Elapsed.TotalMilliseconds;
-            if (nodes.Count != ids.Distinct().Count())
-            {
-                throw new BenchFailure(Inv($"the tree lacks nodes for the proof from {from} to {to}"));
-            }
-
+            var floorMs = await FloorAsync(floor, MerkleProofs.NodesForConsistency(from, to), Inv($"the proof from {from} to {to}"), cancellation);
             if (q < WarmUp)
             {
                 continue;
             }
 
-            apiTimes.Add(answer.Milliseconds);
-            floorTimes.Add(floorMs);
-            pathLengths += path.Count;
+            tally.Add(answer.Milliseconds, floorMs, path.Count, ok);
+
+            progress.Increment(1);
+        }
+
+        return tally.Figures(Inv($"accessLogConsistencyProof up to {sizes[^1]:N0}"), 0, 0);
+    }
+
+    /// <summary>The floor: the one statement the service reads a proof's nodes with, timed on a plain connection.</summary>
+    private static async Task<double> FloorAsync(NpgsqlConnection floor, IReadOnlyCollection<NodeId> ids, string what, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        var nodes = await AccessLogTree.NodesAsync(floor, null, ids, cancellation);
+        var elapsed = clock.Elapsed.TotalMilliseconds;
+        if (nodes.Count != ids.Distinct().Count())
+        {
+            throw new BenchFailure($"the tree lacks nodes for {what}");
+        }
+
+        return elapsed;
+    }
+
+    /// <summary>What one kind of proof measured, past the warm-up: API and floor times, path lengths, verified or not.</summary>
+    private sealed class ProofTally
+    {
+        private readonly List<double> api = [];
+        private readonly List<double> floor = [];
+        private long pathLengths;
+        private int verified;
+        private int failed;
+
+        public void Add(double apiMs, double floorMs, int pathLength, bool ok)
+        {
+            api.Add(apiMs);
+            floor.Add(floorMs);
+            pathLengths += pathLength;
             if (ok)
             {
                 verified++;
@@ -521,11 +522,10 @@ internal static class ProvableLog
             {
                 failed++;
             }
-
-            progress.Increment(1);
         }
 
-        return new ProofFigures(Inv($"accessLogConsistencyProof up to {sizes[^1]:N0}"), apiTimes.Count, Percentiles.Of(apiTimes), Percentiles.Of(floorTimes), verified, failed, 0, 0, pathLengths / (double)Math.Max(1, apiTimes.Count));
+        public ProofFigures Figures(string question, int leavesChecked, int leavesDiffer) =>
+            new(question, api.Count, Percentiles.Of(api), Percentiles.Of(floor), verified, failed, leavesChecked, leavesDiffer, pathLengths / (double)Math.Max(1, api.Count));
     }
 
     private static async Task<byte[]> LeafOfRowAsync(NpgsqlConnection connection, long sequence, CancellationToken cancellation)
