@@ -53,10 +53,9 @@ public sealed class ConcurrentAppendsTests(ServiceFixture service) : IClassFixtu
 
         // Both instances' signers raced for the same tree: it holds one leaf per entry, and every checkpoint either
         // signed is the root of the entries (verifyAccessLog compares each, and its signature, with the rows).
-        var signed = await service.CheckpointAsync(rows.Count);
+        await service.CheckpointAsync(rows.Count);
         Assert.True((await service.VerifiesAsync())["valid"]!.GetValue<bool>());
         Assert.Equal(await service.HeadAsync(), await service.ScalarAsync("select count(*) from ersou.access_log_tree where level = 0"));
-        Assert.True(signed["treeSize"]!.GetValue<long>() >= rows.Count);
     }
 
     private static async Task<int> SendAsync(HttpClient http, TestCaller caller, string operation, object variables)

@@ -10,7 +10,7 @@ public sealed record SignedCheckpoint(string Origin, long TreeSize, byte[] Root,
     public string Body => Note[..(Note.IndexOf("\n\n", StringComparison.Ordinal) + 1)];
 }
 
-/// <summary>Reads of the signed checkpoints: the newest, one by size, and which sizes were signed (the only sizes proofs are given for).</summary>
+/// <summary>Reads of the signed checkpoints: the newest, and one by size.</summary>
 public sealed class SignedCheckpoints(NpgsqlDataSource db, LogKeys keys, WitnessRegistry witnesses)
 {
     private const string Signed =
@@ -26,21 +26,6 @@ public sealed class SignedCheckpoints(NpgsqlDataSource db, LogKeys keys, Witness
 
     public Task<SignedCheckpoint?> AtAsync(long treeSize, CancellationToken cancellation) =>
         OneAsync($"{Signed} and c.tree_size = $1", treeSize, cancellation);
-
-    /// <summary>Every signed checkpoint, oldest first, as (size, root, note): what the verifier compares the tree with.</summary>
-    public async Task<IReadOnlyList<SignedCheckpoint>> AllAsync(CancellationToken cancellation)
-    {
-        var verifierKeys = await VerifierKeysAsync(cancellation);
-        var all = new List<SignedCheckpoint>();
-        await using var command = db.CreateCommand($"{Signed} order by c.tree_size");
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation))
-        {
-            all.Add(Read(reader, verifierKeys));
-        }
-
-        return all;
-    }
 
     /// <summary>The log's current key, its earlier keys, then each witness's (the contract's order).</summary>
     public async Task<IReadOnlyList<string>> VerifierKeysAsync(CancellationToken cancellation) =>
