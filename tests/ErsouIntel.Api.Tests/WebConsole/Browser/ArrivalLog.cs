@@ -9,8 +9,9 @@ namespace ErsouIntel.Api.Tests.WebConsole.Browser;
 public sealed record Arrival(string Origin, string Method, string Path, bool WithSessionCookie);
 
 /// <summary>
-/// Notes every request that names an Origin other than the service's own, before the service's own
-/// middleware sees it (a startup filter runs first), and whether the console's session cookie came with it.
+/// Notes every request that names an Origin other than the service's own, as it arrived before the service's own
+/// middleware saw it (a startup filter runs first), and whether the console's session cookie came with it; the note
+/// is added once the service has answered.
 /// </summary>
 public sealed class ArrivalLog : IStartupFilter
 {
@@ -25,7 +26,19 @@ public sealed class ArrivalLog : IStartupFilter
             if (origin.Length > 0 && !string.Equals(origin, own, StringComparison.OrdinalIgnoreCase))
             {
                 var cookie = http.Request.Cookies.Keys.Any(k => k.EndsWith("ersou.session", StringComparison.Ordinal));
-                Arrivals.Enqueue(new Arrival(origin, http.Request.Method, http.Request.Path, cookie));
+                var arrival = new Arrival(origin, http.Request.Method, http.Request.Path, cookie);
+
+                // Noted once the service has answered it, so a test that sees it also sees whatever it wrote.
+                try
+                {
+                    await proceed(http);
+                }
+                finally
+                {
+                    Arrivals.Enqueue(arrival);
+                }
+
+                return;
             }
 
             await proceed(http);
