@@ -41,6 +41,16 @@ internal sealed class BenchDatabase : IAsyncDisposable
             await drop.ExecuteNonQueryAsync(cancellation);
             await using var create = new NpgsqlCommand($"create database \"{name}\"", admin);
             await create.ExecuteNonQueryAsync(cancellation);
+            // Statements inside the link graph's functions too, for every session (the service's included): PhaseProfile.
+            await using var track = new NpgsqlCommand($"alter database \"{name}\" set pg_stat_statements.track = 'all'", admin);
+            try
+            {
+                await track.ExecuteNonQueryAsync(cancellation);
+            }
+            catch (PostgresException)
+            {
+                // pg_stat_statements is not loaded: the profiles say so.
+            }
         }
 
         return new BenchDatabase(adminConnectionString, name);

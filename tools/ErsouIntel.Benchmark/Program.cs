@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using ErsouIntel.Benchmark.Phases;
+using ErsouIntel.Benchmark.Profiling;
 using ErsouIntel.LoadClient;
 using Spectre.Console;
 using static ErsouIntel.Benchmark.Invariant;
@@ -149,10 +150,15 @@ public static class Program
 
         AnsiConsole.MarkupLine("b. ingest through the API, c. its raw COPY floor");
         var apiIncidents = Take(incidents, options.ApiIncidents);
-        results.ApiIngest = await LiveProgress.RunAsync(ctx => ApiIngest.RunAsync(
-            api, tokens, apiIncidents, options.Batch, options.ClientsPerForce,
-            ctx.AddTask(Inv($"reportIncidents: {apiIncidents.Count:N0} incidents from {6 * options.ClientsPerForce} senders"), maxValue: apiIncidents.Count),
-            cancellation));
+        await using (var profile = await PhaseProfile.StartAsync(db.DataSource, "API ingest", service.Pid, cancellation))
+        {
+            results.ApiIngest = await LiveProgress.RunAsync(ctx => ApiIngest.RunAsync(
+                api, tokens, apiIncidents, options.Batch, options.ClientsPerForce,
+                ctx.AddTask(Inv($"reportIncidents: {apiIncidents.Count:N0} incidents from {6 * options.ClientsPerForce} senders"), maxValue: apiIncidents.Count),
+                cancellation));
+            results.Profiles.Add(await profile.StopAsync(cancellation));
+        }
+
         var afterApi = await RawCopy.MaxSequenceAsync(db, cancellation);
         results.ApiRawCopy = await LiveProgress.RunAsync(ctx => RawCopy.RunAsync(db, 0, afterApi, "API incidents", ctx, cancellation));
 
@@ -166,7 +172,12 @@ public static class Program
             var file = Path.Combine(options.WorkFolder, "backfill.ndjson");
             var (bytes, writeSeconds) = await LiveProgress.RunAsync(ctx => BulkImport.WriteFileAsync(
                 incidents, options.ImportIncidents, file, ctx.AddTask(Inv($"writing {options.ImportIncidents:N0} incidents to {Path.GetFileName(file)}"), maxValue: options.ImportIncidents), cancellation));
-            results.Import = await LiveProgress.RunAsync(ctx => BulkImport.RunAsync(options, db, file, options.ImportIncidents, bytes, writeSeconds, ctx, cancellation));
+            await using (var profile = await PhaseProfile.StartAsync(db.DataSource, "import", service.Pid, cancellation))
+            {
+                results.Import = await LiveProgress.RunAsync(ctx => BulkImport.RunAsync(options, db, file, options.ImportIncidents, bytes, writeSeconds, ctx, cancellation));
+                results.Profiles.Add(await profile.StopAsync(cancellation));
+            }
+
             var afterImport = await RawCopy.MaxSequenceAsync(db, cancellation);
             results.ImportRawCopy = await LiveProgress.RunAsync(ctx => RawCopy.RunAsync(db, afterApi, afterImport, "imported incidents", ctx, cancellation));
             File.Delete(file);
@@ -180,7 +191,11 @@ public static class Program
 
         AnsiConsole.MarkupLine("f. freshness under load");
         var load = Take(incidents, options.FreshnessIncidents);
-        results.Freshness = await LiveProgress.RunAsync(ctx => Freshness.RunAsync(api, tokens, load, options, runTag, ctx, cancellation));
+        await using (var profile = await PhaseProfile.StartAsync(db.DataSource, "freshness (API ingest under probes)", service.Pid, cancellation))
+        {
+            results.Freshness = await LiveProgress.RunAsync(ctx => Freshness.RunAsync(api, tokens, load, options, runTag, ctx, cancellation));
+            results.Profiles.Add(await profile.StopAsync(cancellation));
+        }
 
         if (options.NoSubscribers)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ErsouIntel.Benchmark.Phases;
+using ErsouIntel.Benchmark.Profiling;
 using Spectre.Console;
 using static ErsouIntel.Benchmark.Invariant;
 
@@ -50,6 +51,8 @@ internal sealed class BenchResults
     public FootprintResult? Footprint { get; set; }
 
     public ProvableLogResult? ProvableLog { get; set; }
+
+    public List<PhaseProfileResult> Profiles { get; } = [];
 
     public List<string> Notes { get; } = [];
 
@@ -339,6 +342,11 @@ internal static class Report
             AnsiConsole.MarkupLine("  " + Esc(line));
         }
 
+        foreach (var profile in r.Profiles)
+        {
+            PrintProfile(profile);
+        }
+
         if (r.CouriersLinkedTo is { Mismatches.Count: > 0 } pageMismatches)
         {
             AnsiConsole.MarkupLine("[yellow]couriersLinkedTo pages that differ between the API and the SQL floor (first 20):[/]");
@@ -451,4 +459,26 @@ internal static class Report
     private static string Gb(long bytes) => bytes >= 1L << 30 ? Inv($"{bytes / 1024.0 / 1024.0 / 1024.0:F2} GB") : Mb(bytes);
 
     private static string Esc(string text) => Markup.Escape(text);
+
+    /// <summary>A phase's profile: CPU on each side, WAL flushes, what active backends waited on, the costliest statements.</summary>
+    private static void PrintProfile(PhaseProfileResult p)
+    {
+        AnsiConsole.MarkupLine(Esc(Inv($"profile of {p.Phase}: {p.WallSeconds:F1} s wall; CPU s: service {p.ServiceCpuSeconds:F1}, PostgreSQL {p.PostgresCpuSeconds:F1}, import process {p.ChildCpuSeconds:F1}, load generator {p.ToolCpuSeconds:F1} (of {2 * p.WallSeconds:F0} on 2 cores)")));
+        AnsiConsole.MarkupLine(Esc(Inv($"  {p.Commits:N0} commits, {p.Deadlocks:N0} deadlocks; WAL {p.WalBytes / 1e6:N0} MB, {p.WalSyncs:N0} flushes taking {p.WalSyncMs / 1000:F1} s, writes {p.WalWriteMs / 1000:F1} s")));
+        if (p.ActivitySamples > 0)
+        {
+            AnsiConsole.MarkupLine(Esc("  active backends (" + Inv($"{p.ActivitySamples:N0} samples") + "): " + string.Join(", ", p.Waits.Select(w => Inv($"{w.Wait} {w.Share:P0}")))));
+        }
+
+        foreach (var s in p.Statements.Take(10))
+        {
+            AnsiConsole.MarkupLine(Esc(Inv($"  {s.TotalMs / 1000,8:F1} s {s.Calls,9:N0} calls {s.MeanMs,9:F2} ms {(s.TopLevel ? "top" : "nested")}  {s.Query}")));
+        }
+
+        if (p.Missing is { } missing)
+        {
+            AnsiConsole.MarkupLine(Esc("  " + missing));
+        }
+    }
+
 }

@@ -60,6 +60,12 @@ public static class LocalPostgres
             // A throwaway cluster for tests: durability buys nothing, speed buys a shorter loop.
             settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
         }
+        else
+        {
+            // The run command's cluster is also the benchmark's: pg_stat_statements and I/O timing let it say
+            // where the database spends a phase's time (docs/performance.md, "Profiles").
+            settings += " -c shared_preload_libraries=pg_stat_statements -c track_io_timing=on -c track_wal_io_timing=on";
+        }
 
         GiveTo(runAs, folder);
         Run(runAs, Path.Combine(bin, "pg_ctl"), $"start -D \"{data}\" -w -t 60 -l \"{Path.Combine(folder, "server.log")}\" -o \"{settings}\"", log);
