@@ -54,8 +54,13 @@ public sealed class AlertRaiser(IServiceProvider services, NpgsqlDataSource db, 
 
         // A person is the key nodes their sightings join: a sighting resolves to a watched person when it shares a sighting
         // with the node the watch names. What the push's own incident joins counts for after the push, not before it.
+        // Only the joins that reach a watched person can raise anything, so only those are read: without them the
+        // read walks every sighting of every crew member the page names, which grows with the graph, not the page.
         var people = await AlertReads.PeopleAsync(
-            db, pushes.SelectMany(p => Resolve(p.Details).Concat(Resolve(before.GetValueOrDefault(p.Push))).Where(e => e.Person).Select(e => (e.Entity, p.Push.IncidentId))).ToHashSet(), cancellation);
+            db,
+            pushes.SelectMany(p => Resolve(p.Details).Concat(Resolve(before.GetValueOrDefault(p.Push))).Where(e => e.Person).Select(e => (e.Entity, p.Push.IncidentId))).ToHashSet(),
+            await WatchedPeopleAsync(cancellation),
+            cancellation);
         IReadOnlySet<Guid> Reach(Pushed pushed, IncidentDetails? details, bool after) =>
             Resolve(details).SelectMany(e => e.Person ? people.Joined(e.Entity, pushed.Push.IncidentId, after) : [e.Entity]).ToHashSet();
 
@@ -176,6 +181,17 @@ public sealed class AlertRaiser(IServiceProvider services, NpgsqlDataSource db, 
             IncidentAmended a => a.Details,
             _ => null,
         }).FirstOrDefault(d => d is not null);
+    }
+
+    /// <summary>The nodes of every watch on a courier or a suspect, live or not (a superset does no harm; the watches are decided later).</summary>
+    private async Task<IReadOnlyCollection<Guid>> WatchedPeopleAsync(CancellationToken cancellation)
+    {
+        await using var session = Store.QuerySession(Force.Bedfordshire.TenantId());
+        var nodes = await session.Query<Watch>()
+            .Where(w => w.AnyTenant() && (w.NodeKind == "COURIER" || w.NodeKind == "SUSPECT"))
+            .Select(w => w.Node)
+            .ToListAsync(cancellation);
+        return nodes.ToHashSet();
     }
 
     private async Task<IReadOnlyList<Watch>> WatchesOnAsync(HashSet<Guid> entities, CancellationToken cancellation)

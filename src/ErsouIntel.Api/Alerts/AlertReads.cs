@@ -81,20 +81,24 @@ public static partial class AlertReads
         return found;
     }
 
-    /// <summary>The key nodes each person node shares a sighting with, and where.</summary>
-    public static async Task<People> PeopleAsync(NpgsqlDataSource db, IReadOnlyCollection<(Guid Entity, Guid Incident)> nodes, CancellationToken cancellation)
+    /// <summary>
+    /// The watched key nodes each person node shares a sighting with, and where: a sighting reaches a watched person
+    /// only through those (and through the node itself, which <see cref="People.Joined"/> always counts).
+    /// </summary>
+    public static async Task<People> PeopleAsync(NpgsqlDataSource db, IReadOnlyCollection<(Guid Entity, Guid Incident)> nodes, IReadOnlyCollection<Guid> watched, CancellationToken cancellation)
     {
         var rows = new List<(Guid, Guid, Guid)>();
-        if (nodes.Count > 0)
+        if (nodes.Count > 0 && watched.Count > 0)
         {
             await using var command = db.CreateCommand(
                 """
                 select distinct l1.entity_id, l2.entity_id, l2.incident_id
                   from ersou.li_links l1
                   join ersou.li_links l2 on l2.incident_id = l1.incident_id and l2.kind = l1.kind and l2.ordinal = l1.ordinal and l2.entity_id <> l1.entity_id
-                 where l1.entity_id = any(@nodes)
+                 where l1.entity_id = any(@nodes) and l2.entity_id = any(@watched)
                 """);
             command.Parameters.AddWithValue("nodes", nodes.Select(n => n.Entity).Distinct().ToArray());
+            command.Parameters.AddWithValue("watched", watched.ToArray());
             await using var reader = await command.ExecuteReaderAsync(cancellation);
             while (await reader.ReadAsync(cancellation))
             {

@@ -154,6 +154,12 @@ public sealed class LinkGraphProjection(bool setAsideDuplicates = false) : IProj
         matchIncidents.Indexes.Add(new IndexDefinition("li_match_incidents_incident") { Columns = ["incident_id"] });
         tables.Add(matchIncidents);
 
+        // Incidents a bulk load has linked whose matches it works out once, at its end (li_match_load):
+        // a load cut short leaves them here, and the next load finishes them.
+        var loadPending = new Table(TableName("li_load_pending"));
+        loadPending.AddColumn<Guid>("incident_id").AsPrimaryKey();
+        tables.Add(loadPending);
+
         var deadLetters = new Table(TableName("li_dead_letters"));
         deadLetters.AddColumn<long>("id").AsPrimaryKey().BigAutoIncrement();
         deadLetters.AddColumn<Guid>("incident_id").NotNull();

@@ -20,20 +20,13 @@ public sealed class ImportingIncidentsTests(ServiceFixture service) : IClassFixt
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
+    private static readonly SemaphoreSlim Pushing = new(1, 1);
+
     [Fact]
     public async Task Importing_gives_the_same_link_graph_and_matches_as_pushing_through_the_API()
     {
         var incidents = Generate(360);
-        var region = new Region(service);
-        foreach (var force in incidents.GroupBy(i => i.Force))
-        {
-            foreach (var batch in force.Select(i => i.Input).Chunk(50))
-            {
-                var payloads = await region.ReportsBatchAsync(force.Key, batch);
-                Assert.All(payloads, p => Assert.Equal("CREATED", p!["outcome"]!.GetValue<string>()));
-            }
-        }
-
+        var pushedThroughTheApi = await PushedAsync(incidents);
         var imported = await TestPostgres.CreateDatabaseAsync("ImportingIncidentsTestsBulk");
         var app = await ServiceFixture.StartAsync(imported);
         try
@@ -43,17 +36,8 @@ public sealed class ImportingIncidentsTests(ServiceFixture service) : IClassFixt
             Assert.True(exit == 0, output);
             Assert.Contains("360 incidents imported (360 new in bulk, 0 already stored", output, StringComparison.Ordinal);
 
-            var pushed = await SnapshotAsync(service.ConnectionString);
-            var bulk = await SnapshotAsync(imported);
-            Assert.True(pushed.Matches.Count > 10, $"the data should make matches, made {pushed.Matches.Count}");
-            Assert.Contains(pushed.Matches, m => m.StartsWith("PHONE", StringComparison.Ordinal));
-            Assert.Contains(pushed.Matches, m => m.StartsWith("COURIER", StringComparison.Ordinal));
-            Assert.Contains(pushed.Matches, m => m.StartsWith("VEHICLE", StringComparison.Ordinal));
-            Assert.Equal(pushed.Incidents, bulk.Incidents);
-            Assert.Equal(pushed.Links, bulk.Links);
-            Assert.Equal(pushed.Keys, bulk.Keys);
-            Assert.Equal(pushed.Matches, bulk.Matches);
-            Assert.Equal(pushed.Streams, bulk.Streams);
+            AssertSame(pushedThroughTheApi, await SnapshotAsync(imported));
+            Assert.Equal(0L, await ScalarAsync(imported, "select count(*) from ersou.li_load_pending"));
 
             // Every imported incident is named in a COLLECTION entry of the operator, and the chain holds.
             Assert.Equal(360L, await ScalarAsync(imported, "select count(distinct r->>'id') from ersou.access_log, jsonb_array_elements(records) r where kind = 'COLLECTION' and operation = 'import'"));
@@ -64,6 +48,93 @@ public sealed class ImportingIncidentsTests(ServiceFixture service) : IClassFixt
             await app.DisposeAsync();
             await TestPostgres.DropDatabaseAsync(imported);
         }
+    }
+
+    [Fact]
+    public async Task An_import_cut_half_way_and_started_again_finishes_with_everything_once()
+    {
+        var incidents = Generate(360);
+        var pushedThroughTheApi = await PushedAsync(incidents);
+        var imported = await TestPostgres.CreateDatabaseAsync("ImportingIncidentsTestsCut");
+        var app = await ServiceFixture.StartAsync(imported);
+        try
+        {
+            var file = Write(folder, incidents);
+
+            // Cut while batches are being linked: once at least 100 incidents wait for their matches, which
+            // the load works out only at its end. Small batches make a load long enough to cut in the middle.
+            using var cut = new CancellationTokenSource();
+            var load = ImportAsync(app.Services, file, cut.Token, "--batch", "4");
+            while (!load.IsCompleted && await ScalarAsync(imported, "select count(*) from ersou.li_load_pending") < 100)
+            {
+                await Task.Delay(5);
+            }
+
+            await cut.CancelAsync();
+            var cutShort = await Record.ExceptionAsync(() => load);
+            Assert.True(cutShort is OperationCanceledException, $"the load should have been cut half way, not end with {cutShort?.GetType().Name ?? (await load).Output}");
+
+            var stored = await ScalarAsync(imported, "select count(*) from ersou.mt_streams");
+            var linked = await ScalarAsync(imported, "select count(*) from ersou.li_incidents");
+            Assert.InRange(stored, 100, 359);
+            Assert.InRange(linked, 100, stored);
+            Assert.True(await ScalarAsync(imported, "select count(*) from ersou.li_load_pending") >= 100, "the cut load's incidents wait for their matches");
+
+            var (exit, output) = await ImportAsync(app.Services, file, CancellationToken.None, "--batch", "47");
+            Assert.True(exit == 0, output);
+            Assert.Contains($"360 incidents imported ({360 - stored} new in bulk, {stored} already stored", output, StringComparison.Ordinal);
+
+            AssertSame(pushedThroughTheApi, await SnapshotAsync(imported));
+            Assert.Equal(360L, await ScalarAsync(imported, "select count(*) from ersou.mt_events"));
+            Assert.Equal(0L, await ScalarAsync(imported, "select count(*) from ersou.li_load_pending"));
+            Assert.True((await app.Services.GetRequiredService<AccessLogVerifier>().VerifyAsync(CancellationToken.None)).Valid);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+            await TestPostgres.DropDatabaseAsync(imported);
+        }
+    }
+
+    /// <summary>The incidents pushed through reportIncidents once, into the fixture's database (shared by this class's tests), as the graph to compare with.</summary>
+    private async Task<Snapshot> PushedAsync(List<Generated> incidents)
+    {
+        await Pushing.WaitAsync();
+        try
+        {
+            if (await ScalarAsync(service.ConnectionString, "select count(*) from ersou.li_incidents") == 0)
+            {
+                var region = new Region(service);
+                foreach (var force in incidents.GroupBy(i => i.Force))
+                {
+                    foreach (var batch in force.Select(i => i.Input).Chunk(50))
+                    {
+                        var payloads = await region.ReportsBatchAsync(force.Key, batch);
+                        Assert.All(payloads, p => Assert.Equal("CREATED", p!["outcome"]!.GetValue<string>()));
+                    }
+                }
+
+            }
+
+            return await SnapshotAsync(service.ConnectionString);
+        }
+        finally
+        {
+            Pushing.Release();
+        }
+    }
+
+    private static void AssertSame(Snapshot pushedThroughTheApi, Snapshot bulk)
+    {
+        Assert.True(pushedThroughTheApi.Matches.Count > 10, $"the data should make matches, made {pushedThroughTheApi.Matches.Count}");
+        Assert.Contains(pushedThroughTheApi.Matches, m => m.StartsWith("PHONE", StringComparison.Ordinal));
+        Assert.Contains(pushedThroughTheApi.Matches, m => m.StartsWith("COURIER", StringComparison.Ordinal));
+        Assert.Contains(pushedThroughTheApi.Matches, m => m.StartsWith("VEHICLE", StringComparison.Ordinal));
+        Assert.Equal(pushedThroughTheApi.Incidents, bulk.Incidents);
+        Assert.Equal(pushedThroughTheApi.Links, bulk.Links);
+        Assert.Equal(pushedThroughTheApi.Keys, bulk.Keys);
+        Assert.Equal(pushedThroughTheApi.Matches, bulk.Matches);
+        Assert.Equal(pushedThroughTheApi.Streams, bulk.Streams);
     }
 
     internal sealed record Generated(Force Force, Dictionary<string, object?> Input);
@@ -108,10 +179,13 @@ public sealed class ImportingIncidentsTests(ServiceFixture service) : IClassFixt
 
     internal static string Line(Force force, Dictionary<string, object?> input) => JsonSerializer.Serialize(new { force = force.TenantId(), input });
 
-    internal static async Task<(int Exit, string Output)> ImportAsync(IServiceProvider services, string file, params string[] more)
+    internal static Task<(int Exit, string Output)> ImportAsync(IServiceProvider services, string file, params string[] more) =>
+        ImportAsync(services, file, CancellationToken.None, more);
+
+    internal static async Task<(int Exit, string Output)> ImportAsync(IServiceProvider services, string file, CancellationToken cancellation, params string[] more)
     {
         var output = new StringWriter();
-        var exit = await ImportCommand.RunAsync(services, ["--file", file, "--operator", "test.operator", .. more], output, output);
+        var exit = await ImportCommand.RunAsync(services, ["--file", file, "--operator", "test.operator", .. more], TextWriter.Synchronized(output), TextWriter.Synchronized(output), cancellation);
         return (exit, output.ToString());
     }
 

@@ -13,13 +13,13 @@ using Npgsql;
 
 namespace ErsouIntel.Api.Incidents.Importing;
 
-/// <summary>What one batch of an import came to.</summary>
-public sealed record ImportBatchResult(int Created, int ThroughApiPath, IReadOnlyList<ImportLine> Refused);
+/// <summary>What one batch of an import came to, and the link payloads of the incidents it created (for <see cref="LoadLinker"/>).</summary>
+public sealed record ImportBatchResult(int Created, int ThroughApiPath, IReadOnlyList<ImportLine> Refused, IReadOnlyList<(Guid Id, object Payload)> ToLink);
 
 /// <summary>
 /// The historical-load path (<c>import</c>): the same decisions as <c>reportIncidents</c>, written
 /// in bulk. New incidents are written with Marten's bulk event insert (binary COPY, no per-stream
-/// round trips) and linked a batch at a time by the live path's function (<c>ersou.li_apply_incidents</c>); a reference already stored goes
+/// round trips) and handed back for <see cref="LoadLinker"/> to link; a reference already stored goes
 /// the live path (<see cref="IncidentReporting"/>), so re-running an import is harmless: what is
 /// already there answers UNCHANGED and writes nothing. Each batch is logged as a COLLECTION by the
 /// operator who ran it.
@@ -63,11 +63,10 @@ public sealed class BulkImport(IDocumentStore store, NpgsqlDataSource db, Incide
         var existing = fresh.Where(c => stored.Contains(Incident.IdFor(c.Command.Force, c.Command.ForceReference))).ToList();
         var created = fresh.Where(c => !stored.Contains(Incident.IdFor(c.Command.Force, c.Command.ForceReference))).Select(c => c.Command).ToList();
 
-        // Events, then their log entries, then their links; a run cut between them is finished by the
-        // next run's catch-up (ImportCommand), which links stored incidents the graph lacks.
+        // Events, then their log entries; their links follow (LoadLinker). A run cut between them is
+        // finished by the next run's catch-up (ImportCommand), which links stored incidents the graph lacks.
         await WriteNewAsync(created, cancellation);
         await LogAsync(operatorName, created.Select(c => (c.Force, Incident.IdFor(c.Force, c.ForceReference))), cancellation);
-        await LinkAsync(created, cancellation);
 
         var throughApi = 0;
         foreach (var group in existing.Select(c => (c.Command.Force, c.Report)).Concat(later).GroupBy(x => x.Force))
@@ -86,7 +85,12 @@ public sealed class BulkImport(IDocumentStore store, NpgsqlDataSource db, Incide
             Telemetry.ErsouMetrics.IncidentIngested(force.Key, "CREATED", force.Count());
         }
 
-        return new ImportBatchResult(created.Count, throughApi, refused);
+        var toLink = created.Select(c =>
+        {
+            var id = Incident.IdFor(c.Force, c.ForceReference);
+            return (id, LinkGraphProjection.PayloadOf(id, c.Force, c.ForceReference, c.Details, 1, c.Now));
+        }).ToList();
+        return new ImportBatchResult(created.Count, throughApi, refused, toLink);
     }
 
     private async Task<HashSet<Guid>> StoredAsync(IReadOnlyList<Guid> ids, CancellationToken cancellation)
@@ -119,21 +123,6 @@ public sealed class BulkImport(IDocumentStore store, NpgsqlDataSource db, Incide
             }).ToList();
             await store.BulkInsertEventsAsync(force.Key.TenantId(), streams, batchSize: 10_000, cancellation);
         }
-    }
-
-    /// <summary>The batch's new incidents linked by the live path's own function, in one call (docs/link-graph.md).</summary>
-    private async Task LinkAsync(List<ReportIncident> commands, CancellationToken cancellation)
-    {
-        if (commands.Count == 0)
-        {
-            return;
-        }
-
-        var payloads = commands.Select(c => LinkGraphProjection.PayloadOf(Incident.IdFor(c.Force, c.ForceReference), c.Force, c.ForceReference, c.Details, 1, c.Now)).ToList();
-        await using var command = db.CreateCommand("select ersou.li_apply_incidents($1::jsonb)");
-        command.CommandTimeout = 0;
-        command.Parameters.AddWithValue(System.Text.Json.JsonSerializer.Serialize(payloads, Storage.ReadModelJson.Options));
-        await command.ExecuteNonQueryAsync(cancellation);
     }
 
     /// <summary>One COLLECTION entry per force of the batch, naming the incidents by id (never their contents).</summary>

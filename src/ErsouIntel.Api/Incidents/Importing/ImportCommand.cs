@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Threading.Channels;
 using ErsouIntel.Api.Hosting;
 using ErsouIntel.Api.Links;
 using Marten;
@@ -68,6 +69,13 @@ public static class ImportCommand
             await scope.ServiceProvider.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         }
 
+        await using var linker = await LoadLinker.OpenAsync(scope.ServiceProvider.GetRequiredService<NpgsqlDataSource>(), cancellation);
+        if (linker is null)
+        {
+            await error.WriteLineAsync("import: another import is loading into this database; one load at a time. Wait for it to end, then run this again.");
+            return 2;
+        }
+
         var caughtUp = await LinkUnlinkedAsync(scope.ServiceProvider, cancellation);
         if (caughtUp > 0)
         {
@@ -76,28 +84,65 @@ public static class ImportCommand
 
         var total = File.ReadLines(file).LongCount(line => line.Length > 0);
         var clock = Stopwatch.StartNew();
-        long done = 0, created = 0, throughApi = 0, refused = 0;
+        long done = 0, created = 0, throughApi = 0, refused = 0, linked = 0, matched = 0;
+        var timeProvider = scope.ServiceProvider.GetRequiredService<TimeProvider>();
 
-        async Task ImportAllAsync(Action<long> progressed)
+        // Two stages at once: this task reads, validates and stores a batch (events and log entries) while the
+        // linker links the batch before it; at most one batch waits between them.
+        async Task StoreAndLinkAsync(Action progressed)
         {
-            long number = 0;
-            var pending = new List<ImportLine>(batch);
-            foreach (var text in File.ReadLines(file))
-            {
-                number++;
-                if (text.Length == 0)
+            var batches = Channel.CreateBounded<IReadOnlyList<(Guid Id, object Payload)>>(1);
+            var linking = Task.Run(
+                async () =>
                 {
-                    continue;
+                    try
+                    {
+                        await foreach (var toLink in batches.Reader.ReadAllAsync(cancellation))
+                        {
+                            await linker.LinkAsync(toLink, cancellation);
+                            Interlocked.Add(ref linked, toLink.Count);
+                            progressed();
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        // The reader stops the writer: a batch waiting to be handed over fails instead of waiting for ever.
+                        batches.Writer.TryComplete(e);
+                        throw;
+                    }
+                },
+                cancellation);
+
+            var pending = new List<ImportLine>(batch);
+            try
+            {
+                long number = 0;
+                foreach (var text in File.ReadLines(file))
+                {
+                    number++;
+                    if (text.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    pending.Add(ImportLines.Read(number, text));
+                    if (pending.Count == batch)
+                    {
+                        await FlushAsync();
+                    }
                 }
 
-                pending.Add(ImportLines.Read(number, text));
-                if (pending.Count == batch)
-                {
-                    await FlushAsync();
-                }
+                await FlushAsync();
+                batches.Writer.TryComplete();
+            }
+            catch (Exception e) when (batches.Writer.TryComplete(e))
+            {
+                // The linker sees the failure and stops; the failure is the one raised here.
+                await Task.WhenAny(linking);
+                throw;
             }
 
-            await FlushAsync();
+            await linking;
 
             async Task FlushAsync()
             {
@@ -119,8 +164,18 @@ public static class ImportCommand
 
                 done += pending.Count;
                 pending.Clear();
-                progressed(done);
+                progressed();
+                await batches.Writer.WriteAsync(result.ToLink, cancellation);
             }
+        }
+
+        async Task MatchAsync(Action<long, long> progressed)
+        {
+            matched = await linker.MatchAsync(
+                timeProvider.GetUtcNow(),
+                progressed,
+                retried => output.WriteLine($"import: {retried}"),
+                cancellation);
         }
 
         if (!Console.IsOutputRedirected && ReferenceEquals(output, Console.Out))
@@ -129,39 +184,60 @@ public static class ImportCommand
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
                 .StartAsync(async context =>
                 {
-                    var task = context.AddTask("importing", maxValue: Math.Max(total, 1));
-                    await ImportAllAsync(n =>
+                    var storing = context.AddTask("storing", maxValue: Math.Max(total, 1));
+                    var linking = context.AddTask("linking", maxValue: Math.Max(total, 1));
+                    await StoreAndLinkAsync(() =>
                     {
-                        task.Value = n;
-                        task.Description = string.Create(CultureInfo.InvariantCulture, $"importing {n:N0}/{total:N0} at {n / clock.Elapsed.TotalSeconds:N0}/s");
+                        storing.Value = done;
+                        storing.Description = string.Create(CultureInfo.InvariantCulture, $"storing {done:N0}/{total:N0} at {done / clock.Elapsed.TotalSeconds:N0}/s");
+                        linking.Value = Interlocked.Read(ref linked) + (done - created);
+                        linking.Description = string.Create(CultureInfo.InvariantCulture, $"linking {Interlocked.Read(ref linked):N0}");
                     });
+                    storing.Value = storing.MaxValue;
+                    linking.Value = linking.MaxValue;
+                    var matching = context.AddTask("matching", maxValue: 1);
+                    await MatchAsync((n, of) =>
+                    {
+                        matching.MaxValue = Math.Max(of, 1);
+                        matching.Value = n;
+                        matching.Description = string.Create(CultureInfo.InvariantCulture, $"matching {n:N0}/{of:N0} entities");
+                    });
+                    matching.Value = matching.MaxValue;
                 });
         }
         else
         {
             var lastReport = TimeSpan.Zero;
-            await ImportAllAsync(n =>
+            var gate = new Lock();
+            await StoreAndLinkAsync(() =>
             {
-                if (clock.Elapsed - lastReport < TimeSpan.FromSeconds(5) && n < total)
+                lock (gate)
                 {
-                    return;
-                }
+                    if (clock.Elapsed - lastReport < TimeSpan.FromSeconds(5) && done < total)
+                    {
+                        return;
+                    }
 
-                lastReport = clock.Elapsed;
-                var rate = n / clock.Elapsed.TotalSeconds;
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"import: {n}/{total} lines, {rate:F0}/s, about {(total - n) / Math.Max(rate, 1):F0} s left"));
+                    lastReport = clock.Elapsed;
+                    var rate = done / clock.Elapsed.TotalSeconds;
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"import: {done}/{total} lines stored, {Interlocked.Read(ref linked)} linked, {rate:F0}/s, about {(total - done) / Math.Max(rate, 1):F0} s left"));
+                }
             });
+            var matchStarted = clock.Elapsed;
+            await MatchAsync((n, of) => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"import: matching: {n}/{of} entities linked by this load worked out in {(clock.Elapsed - matchStarted).TotalSeconds:F1} s")));
         }
 
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"import: {created + throughApi} incidents imported ({created} new in bulk, {throughApi} already stored, decided by the live path), {refused} refused in {clock.Elapsed.TotalSeconds:F1} s"));
+            $"import: {created + throughApi} incidents imported ({created} new in bulk, {throughApi} already stored, decided by the live path; {linked} linked and their {matched} matching entities worked out at the end), {refused} refused in {clock.Elapsed.TotalSeconds:F1} s"));
         return refused == 0 ? 0 : 1;
     }
 
     /// <summary>
-    /// Incidents stored but missing from the link graph (an import stopped between writing events
-    /// and linking them) are linked by the projection itself, one stream at a time.
+    /// Incidents stored but missing from the link graph (a load stopped between writing events and
+    /// linking them: at most the batch being linked and the one waiting for it) are linked and matched
+    /// by the projection itself, the live path, a force and a chunk of streams at a time.
     /// </summary>
     private static async Task<int> LinkUnlinkedAsync(IServiceProvider services, CancellationToken cancellation)
     {
@@ -179,12 +255,18 @@ public static class ImportCommand
         }
 
         var projection = new LinkGraphProjection();
-        foreach (var (id, tenant) in unlinked)
+        foreach (var tenant in unlinked.GroupBy(u => u.Tenant))
         {
-            await using var session = store.LightweightSession(tenant);
-            var events = await session.Events.FetchStreamAsync(id, token: cancellation);
-            await projection.ApplyAsync(session, events, cancellation);
-            await session.SaveChangesAsync(cancellation);
+            foreach (var chunk in tenant.Select(u => u.Id).Chunk(5_000))
+            {
+                await using var session = store.LightweightSession(tenant.Key);
+                var events = await session.Events.QueryAllRawEvents()
+                    .Where(e => e.StreamId.IsOneOf(chunk))
+                    .OrderBy(e => e.Sequence)
+                    .ToListAsync(cancellation);
+                await projection.ApplyAsync(session, events, cancellation);
+                await session.SaveChangesAsync(cancellation);
+            }
         }
 
         return unlinked.Count;

@@ -1,0 +1,167 @@
+using System.Text.Json;
+using ErsouIntel.Api.Links;
+using ErsouIntel.Api.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ErsouIntel.Api.Incidents.Importing;
+
+/// <summary>
+/// The link graph of a bulk load (docs/link-graph.md, "Feeding it from another set"): each batch's
+/// new incidents are COPYed into a staging table and linked from it by the live path's own
+/// <c>li_link_incidents</c> (nodes, identity keys and links, set-based), and marked in
+/// <c>li_load_pending</c> in the same transaction; their matches are worked out once, at the end
+/// of the load, by <c>li_match_load</c> over every entity the load linked, a slice of entities per
+/// transaction, in id order. One load at a time (a session advisory lock); a load cut short leaves
+/// its pending incidents for the next one, which matches them with its own.
+/// </summary>
+public sealed class LoadLinker : IAsyncDisposable
+{
+    /// <summary>Held for the whole load: a second import waits for none and is refused.</summary>
+    private const long LoadLock = 0x4572736F754C6F64; // "ErsouLod"
+
+    /// <summary>Entities per matching transaction: short enough that pushes meanwhile wait little on its rows.</summary>
+    public const int MatchSlice = 20_000;
+
+    private const int DeadlockAttempts = 5;
+
+    private readonly NpgsqlConnection connection;
+    private long line;
+
+    private LoadLinker(NpgsqlConnection connection) => this.connection = connection;
+
+    public static async Task<LoadLinker?> OpenAsync(NpgsqlDataSource db, CancellationToken cancellation)
+    {
+        var connection = await db.OpenConnectionAsync(cancellation);
+        await using (var lockCommand = new NpgsqlCommand("select pg_try_advisory_lock($1)", connection))
+        {
+            lockCommand.Parameters.AddWithValue(LoadLock);
+            if (await lockCommand.ExecuteScalarAsync(cancellation) is not true)
+            {
+                await connection.DisposeAsync();
+                return null;
+            }
+        }
+
+        // A temporary table: the staged rows are only ever a batch, and what a crash loses the next load finds unlinked in the events.
+        await using (var create = new NpgsqlCommand(
+            "create temp table if not exists li_load_stage(line bigint primary key, id uuid not null, payload jsonb not null)", connection))
+        {
+            await create.ExecuteNonQueryAsync(cancellation);
+        }
+
+        return new LoadLinker(connection);
+    }
+
+    /// <summary>COPYs the payloads into the stage and links them, marking them pending, in one transaction.</summary>
+    public async Task LinkAsync(IReadOnlyList<(Guid Id, object Payload)> incidents, CancellationToken cancellation)
+    {
+        if (incidents.Count == 0)
+        {
+            return;
+        }
+
+        await using (var truncate = new NpgsqlCommand("truncate li_load_stage", connection))
+        {
+            await truncate.ExecuteNonQueryAsync(cancellation);
+        }
+
+        await using (var copy = await connection.BeginBinaryImportAsync("copy li_load_stage(line, id, payload) from stdin (format binary)", cancellation))
+        {
+            foreach (var (id, payload) in incidents)
+            {
+                await copy.StartRowAsync(cancellation);
+                await copy.WriteAsync(++line, NpgsqlDbType.Bigint, cancellation);
+                await copy.WriteAsync(id, NpgsqlDbType.Uuid, cancellation);
+                await copy.WriteAsync(JsonSerializer.Serialize(payload, ReadModelJson.Options), NpgsqlDbType.Jsonb, cancellation);
+            }
+
+            await copy.CompleteAsync(cancellation);
+        }
+
+        // Incidents already linked (at their version or later) are left out, as li_apply_incidents leaves them out.
+        await using var transaction = await connection.BeginTransactionAsync(cancellation);
+        await using (var link = new NpgsqlCommand(
+            """
+            with fresh as (
+              select s.line, s.id, s.payload from li_load_stage s
+               where not exists (select 1 from ersou.li_incidents i where i.id = s.id and i.version >= (s.payload->>'version')::int)),
+            pending as (
+              insert into ersou.li_load_pending(incident_id) select id from fresh on conflict do nothing)
+            select ersou.li_link_incidents(jsonb_agg(payload order by line)) from fresh having count(*) > 0
+            """,
+            connection,
+            transaction))
+        {
+            link.CommandTimeout = 0;
+            await link.ExecuteNonQueryAsync(cancellation);
+        }
+
+        await transaction.CommitAsync(cancellation);
+    }
+
+    /// <summary>The entities the pending incidents carry, matched a slice at a time; then nothing is pending.</summary>
+    public async Task<long> MatchAsync(DateTimeOffset at, Action<long, long> progressed, Action<string> retried, CancellationToken cancellation)
+    {
+        var entities = new List<Guid>();
+        await using (var read = new NpgsqlCommand(
+            "select distinct l.entity_id from ersou.li_load_pending p join ersou.li_links l on l.incident_id = p.incident_id order by 1", connection))
+        {
+            read.CommandTimeout = 0;
+            await using var reader = await read.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+            {
+                entities.Add(reader.GetGuid(0));
+            }
+        }
+
+        long matched = 0, done = 0;
+        foreach (var slice in entities.Chunk(MatchSlice))
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await using var match = new NpgsqlCommand("select ersou.li_match_load($1, $2)", connection);
+                    match.CommandTimeout = 0;
+                    match.Parameters.AddWithValue(slice);
+                    match.Parameters.AddWithValue(at);
+                    matched += Convert.ToInt64(await match.ExecuteScalarAsync(cancellation), System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                }
+                catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected && attempt < DeadlockAttempts)
+                {
+                    // A push took the same rows in the other order: PostgreSQL chose this slice; it is idempotent, so again.
+                    retried($"a deadlock with a concurrent push on a slice of {slice.Length} entities (attempt {attempt}), matched again");
+                }
+            }
+
+            done += slice.Length;
+            progressed(done, entities.Count);
+        }
+
+        await using (var clear = new NpgsqlCommand("delete from ersou.li_load_pending", connection))
+        {
+            clear.CommandTimeout = 0;
+            await clear.ExecuteNonQueryAsync(cancellation);
+        }
+
+        return matched;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // The session goes back to the pool: its advisory lock and the temporary table go first.
+        try
+        {
+            await using var release = new NpgsqlCommand("discard all", connection);
+            await release.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException)
+        {
+            // A broken connection ended the session, and the lock and table with it.
+        }
+
+        await connection.DisposeAsync();
+    }
+}
