@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The benchmark: from an empty database, ingest through the GraphQL API and the bulk
-# backfill (import) beside the raw binary-COPY limit, the link questions (couriersLinkedTo first
+# The benchmark: from an empty database, ingest through the GraphQL API (link graph inline, and
+# again with LinkGraph__Apply=Daemon on a second database) and the bulk backfill (import) beside the
+# raw binary-COPY limit (for the import also a COPY of every row it writes), the link questions (couriersLinkedTo first
 # pages from random starts and the biggest hubs, network, paths, search, linkedCouriers) each
-# beside a hand-written SQL floor, freshness under load, live alert subscribers on a second instance
+# beside a hand-written SQL floor, freshness under load (inline, then daemon mode), live alert subscribers on a second instance
 # (latency, lost/duplicated, memory per subscriber), the service's peak RSS and the database's size.
 # It prints a table and writes bench-results/bench-<N>-<time>.json.
 #
@@ -16,7 +17,7 @@
 #
 # It uses the local PostgreSQL cluster the run command keeps in .local/postgres/ (starting it the
 # way the run command does when it is not running), on a database of its own that it drops and
-# makes afresh at the start and drops at the end. Everything listens on 127.0.0.1 only; every wait
+# makes afresh at the start and drops at the end (and <BENCH_DB>_daemon for the daemon's ingest). Everything listens on 127.0.0.1 only; every wait
 # is bounded; whatever it started is stopped on exit.
 set -euo pipefail
 
@@ -53,7 +54,7 @@ cleanup() {
     trap - EXIT INT TERM
     stop_pid "$TOOL_PID"
     # The tool stops its children itself; these are for when it could not (killed outright).
-    for child in service service-b import; do
+    for child in service service-b service-daemon import; do
         [ -f "$WORK/$child.pid" ] && stop_pid "$(cat "$WORK/$child.pid")"
     done
     if [ -n "$PSQL" ] && [ -n "$PG_PORT" ]; then
@@ -63,6 +64,9 @@ cleanup() {
             "$PSQL" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qAt -c "drop database if exists \"$BENCH_DB\" with (force)" >/dev/null 2>&1 \
                 || log "could not drop database $BENCH_DB"
         fi
+        # The daemon mode's ingest runs on a database of its own, which the tool drops itself unless it was killed outright.
+        "$PSQL" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qAt -c "drop database if exists \"${BENCH_DB}_daemon\" with (force)" >/dev/null 2>&1 \
+            || log "could not drop database ${BENCH_DB}_daemon"
     fi
     if [ "${KEEP:-0}" != 1 ] && [ "$status" -eq 0 ]; then
         rm -rf "$WORK"

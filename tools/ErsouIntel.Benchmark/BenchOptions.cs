@@ -22,6 +22,7 @@ internal sealed record BenchOptions(
     int WatchersPerProbe,
     int SubscriberSteps,
     bool NoSubscribers,
+    bool NoDaemon,
     string Out,
     string AdminConnectionString,
     string Database,
@@ -57,6 +58,8 @@ internal sealed record BenchOptions(
           --watchers-per-probe W     subscribers watching each probe's number (default 10, at most S)
           --subscriber-steps K       steps of connecting subscribers, for the memory slope (default 4)
           --no-subscribers           skip the alert subscribers' phase (the report says so)
+          --no-daemon                skip the daemon mode's phases (LinkGraph__Apply=Daemon): its API ingest on a
+                                     second database and its freshness run; the report says so
           --out FILE                 the JSON results (default bench-results/bench-<N>-<yyyyMMdd-HHmmss>.json)
           --connection-string CS     admin connection to the PostgreSQL cluster (default: env ERSOU_BENCH_ADMIN)
           --database NAME            the bench database, dropped and made afresh (default ersou_bench)
@@ -76,7 +79,7 @@ internal sealed record BenchOptions(
 
     public static BenchOptions Parse(string[] args)
     {
-        var values = CommandOptions.Parse(args, flags: ["keep", "no-import", "reuse", "no-subscribers"]);
+        var values = CommandOptions.Parse(args, flags: ["keep", "no-import", "reuse", "no-subscribers", "no-daemon"]);
 
         var known = new[] { "incidents", "seed", "api-incidents", "batch", "clients-per-force", "queries", "max-hops", "linked-hops", "freshness-incidents", "probes", "subscribers", "subscriber-transport", "subscriber-incidents", "subscriber-probes", "watchers-per-probe", "subscriber-steps", "out", "connection-string", "database", "work", "log-entries", "log-fill-minutes", "log-rounds" };
         foreach (var name in values.Names.Where(k => !known.Contains(k)))
@@ -93,9 +96,10 @@ internal sealed record BenchOptions(
         }
 
         var database = values.GetValueOrDefault("database") ?? "ersou_bench";
-        if (database.Length > 63 || !database.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_') || !char.IsAsciiLetterLower(database[0]))
+        // 56, not 63: the daemon's ingest runs on a database of its own named <database>_daemon.
+        if (database.Length > 56 || !database.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_') || !char.IsAsciiLetterLower(database[0]))
         {
-            throw new ArgumentException("--database takes a lower-case name of letters, digits and '_' (at most 63), starting with a letter.");
+            throw new ArgumentException("--database takes a lower-case name of letters, digits and '_' (at most 56), starting with a letter.");
         }
 
         var admin = values.GetValueOrDefault("connection-string") ?? Environment.GetEnvironmentVariable("ERSOU_BENCH_ADMIN");
@@ -142,6 +146,7 @@ internal sealed record BenchOptions(
             watchers,
             Int(values, "subscriber-steps", 4, 1, 20),
             values.Has("no-subscribers"),
+            values.Has("no-daemon"),
             values.GetValueOrDefault("out") ?? Path.Combine(root, "bench-results", values.GetValueOrDefault("log-entries") is not null
                 ? string.Create(CultureInfo.InvariantCulture, $"bench-log-{values.GetValueOrDefault("log-entries")}-{stamp}.json")
                 : string.Create(CultureInfo.InvariantCulture, $"bench-{incidents}-{stamp}.json")),

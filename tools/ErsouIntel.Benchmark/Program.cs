@@ -10,9 +10,11 @@ namespace ErsouIntel.Benchmark;
 
 /// <summary>
 /// The benchmark (README, "Measuring it"): from an empty database, the service's ingest through
-/// the API and its bulk backfill beside the raw COPY limit, the link questions (couriersLinkedTo,
-/// network, paths, search, linkedCouriers) each beside a SQL floor, freshness under load, live alert
-/// subscribers on a second instance, and memory and size. Run through scripts/benchmark.sh.
+/// the API (link graph inline, and again in daemon mode on a second database) and its bulk backfill
+/// beside the raw COPY limit (and the import beside a COPY of every row it writes), the link questions
+/// (couriersLinkedTo, network, paths, search, linkedCouriers) each beside a SQL floor, freshness under
+/// load in both modes, live alert subscribers on a second instance, and memory and size. Run through
+/// scripts/benchmark.sh.
 /// </summary>
 public static class Program
 {
@@ -91,7 +93,7 @@ public static class Program
 
         var runTag = string.Create(CultureInfo.InvariantCulture, $"b{options.Seed}");
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"benchmark: {options.Incidents:N0} incidents (seed {options.Seed}): {options.ApiIncidents:N0} through the API, {(options.NoImport ? 0 : options.ImportIncidents):N0} through import; {options.Queries:N0} link starts; freshness with {options.FreshnessIncidents:N0} more and {options.Probes} probes; {(options.NoSubscribers ? "no alert subscribers" : $"{options.Subscribers:N0} alert subscribers with {options.SubscriberIncidents:N0} more and {options.SubscriberProbes} probes")}; work folder {options.WorkFolder}")));
+            $"benchmark: {options.Incidents:N0} incidents (seed {options.Seed}): {options.ApiIncidents:N0} through the API, {(options.NoImport ? 0 : options.ImportIncidents):N0} through import; {options.Queries:N0} link starts; freshness with {options.FreshnessIncidents:N0} more and {options.Probes} probes{(options.NoDaemon ? "; no daemon mode" : ", in daemon mode too (its own API ingest and freshness)")}; {(options.NoSubscribers ? "no alert subscribers" : $"{options.Subscribers:N0} alert subscribers with {options.SubscriberIncidents:N0} more and {options.SubscriberProbes} probes")}; work folder {options.WorkFolder}")));
         results.Machine = await MachineFacts.CollectAsync(options.AdminConnectionString, options.RepoRoot, options.CommandLine, cancellation);
 
         var db = options.Reuse
@@ -130,30 +132,30 @@ public static class Program
     private static async Task RunOnDatabaseAsync(BenchOptions options, BenchResults results, BenchDatabase db, string runTag, CancellationToken cancellation)
     {
         AnsiConsole.MarkupLine("a. starting the service (Development, sign-in and access log on) ...");
-        await using var service = await BenchService.StartAsync(options, db.ServiceConnectionString, cancellation);
-        AnsiConsole.MarkupLine(Markup.Escape($"   ready at {service.BaseUrl} (pid {service.Pid}); its log is {Path.Combine(options.WorkFolder, "service.log")}"));
-        using var api = new GraphQLClient(service.BaseUrl);
-        using var tokens = new Tokens(api.Http);
+        await using var session = await ServiceSession.StartAsync(options, db, cancellation);
+        AnsiConsole.MarkupLine(Markup.Escape($"   ready at {session.Service.BaseUrl} (pid {session.Service.Pid}); its log is {Path.Combine(options.WorkFolder, "service.log")}"));
 
-        // One stream for the whole run: the API's incidents, then the backfill, then the freshness and subscribers' loads, all one region (pools sized for N).
+        // One stream for the whole run: the API's incidents, then the backfill, then the freshness loads (inline, then
+        // daemon mode) and the subscribers' load, all one region (pools sized for N).
         var subscriberLoad = options.NoSubscribers ? 0 : options.SubscriberIncidents;
-        using var incidents = IncidentGenerator.Stream(options.Seed, options.Incidents + options.FreshnessIncidents + subscriberLoad, runTag, scale: options.Incidents).GetEnumerator();
+        var freshnessLoads = options.NoDaemon ? options.FreshnessIncidents : 2 * options.FreshnessIncidents;
+        using var incidents = IncidentGenerator.Stream(options.Seed, options.Incidents + freshnessLoads + subscriberLoad, runTag, scale: options.Incidents).GetEnumerator();
 
         if (options.Reuse)
         {
             results.Notes.Add(Inv($"--reuse: the link questions only, on the database {db.Name} a kept run loaded; no ingest, import or freshness figures."));
             await db.ExecuteAsync("analyze", cancellation);
-            await LinkQuestionsAsync(api, tokens, db, options, results, cancellation);
-            results.Footprint = await Footprint.MeasureAsync(db, service.Memory, cancellation);
+            await LinkQuestionsAsync(session.Api, session.Tokens, db, options, results, cancellation);
+            results.Footprint = await Footprint.MeasureAsync(db, session.Service.Memory, session.EarlierPeakRssBytes, cancellation);
             return;
         }
 
         AnsiConsole.MarkupLine("b. ingest through the API, c. its raw COPY floor");
         var apiIncidents = Take(incidents, options.ApiIncidents);
-        await using (var profile = await PhaseProfile.StartAsync(db.DataSource, "API ingest", service.Pid, cancellation))
+        await using (var profile = await PhaseProfile.StartAsync(db.DataSource, "API ingest", session.Service.Pid, cancellation))
         {
             results.ApiIngest = await LiveProgress.RunAsync(ctx => ApiIngest.RunAsync(
-                api, tokens, apiIncidents, options.Batch, options.ClientsPerForce,
+                session.Api, session.Tokens, apiIncidents, options.Batch, options.ClientsPerForce,
                 ctx.AddTask(Inv($"reportIncidents: {apiIncidents.Count:N0} incidents from {6 * options.ClientsPerForce} senders"), maxValue: apiIncidents.Count),
                 cancellation));
             results.Profiles.Add(await profile.StopAsync(cancellation));
@@ -161,6 +163,17 @@ public static class Program
 
         var afterApi = await RawCopy.MaxSequenceAsync(db, cancellation);
         results.ApiRawCopy = await LiveProgress.RunAsync(ctx => RawCopy.RunAsync(db, 0, afterApi, "API incidents", ctx, cancellation));
+
+        if (options.NoDaemon)
+        {
+            results.DaemonSkipped = "skipped (--no-daemon)";
+        }
+        else
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(Inv($"b2. the same ingest in daemon mode ({DaemonIngest.Setting}=Daemon) on a second fresh database {db.Name}_daemon, c2. its raw COPY floor")));
+            await PhaseAsync(results, "API ingest (daemon)", async () =>
+                results.ApiIngestDaemon = await DaemonIngest.RunAsync(options, apiIncidents, results.Profiles, cancellation));
+        }
 
         if (options.NoImport || options.ImportIncidents == 0)
         {
@@ -172,7 +185,9 @@ public static class Program
             var file = Path.Combine(options.WorkFolder, "backfill.ndjson");
             var (bytes, writeSeconds) = await LiveProgress.RunAsync(ctx => BulkImport.WriteFileAsync(
                 incidents, options.ImportIncidents, file, ctx.AddTask(Inv($"writing {options.ImportIncidents:N0} incidents to {Path.GetFileName(file)}"), maxValue: options.ImportIncidents), cancellation));
-            await using (var profile = await PhaseProfile.StartAsync(db.DataSource, "import", service.Pid, cancellation))
+            // Which rows are there before it, so that its complete floor copies only those it adds.
+            await EverythingCopy.RecordBeforeAsync(db, cancellation);
+            await using (var profile = await PhaseProfile.StartAsync(db.DataSource, "import", session.Service.Pid, cancellation))
             {
                 results.Import = await LiveProgress.RunAsync(ctx => BulkImport.RunAsync(options, db, file, options.ImportIncidents, bytes, writeSeconds, ctx, cancellation));
                 results.Profiles.Add(await profile.StopAsync(cancellation));
@@ -180,6 +195,8 @@ public static class Program
 
             var afterImport = await RawCopy.MaxSequenceAsync(db, cancellation);
             results.ImportRawCopy = await LiveProgress.RunAsync(ctx => RawCopy.RunAsync(db, afterApi, afterImport, "imported incidents", ctx, cancellation));
+            await PhaseAsync(results, "import vs COPY of everything it writes", async () =>
+                results.ImportEverythingCopy = await LiveProgress.RunAsync(ctx => EverythingCopy.RunAsync(db, afterApi, afterImport, ctx, cancellation)));
             File.Delete(file);
         }
 
@@ -187,14 +204,41 @@ public static class Program
         await db.ExecuteAsync("analyze", cancellation);
         results.Notes.Add("ANALYZE was run after loading, before the link queries.");
 
-        await LinkQuestionsAsync(api, tokens, db, options, results, cancellation);
+        await LinkQuestionsAsync(session.Api, session.Tokens, db, options, results, cancellation);
 
         AnsiConsole.MarkupLine("f. freshness under load");
         var load = Take(incidents, options.FreshnessIncidents);
-        await using (var profile = await PhaseProfile.StartAsync(db.DataSource, "freshness (API ingest under probes)", service.Pid, cancellation))
+        await using (var profile = await PhaseProfile.StartAsync(db.DataSource, "freshness (API ingest under probes)", session.Service.Pid, cancellation))
         {
-            results.Freshness = await LiveProgress.RunAsync(ctx => Freshness.RunAsync(api, tokens, load, options, runTag, ctx, cancellation));
+            results.Freshness = await LiveProgress.RunAsync(ctx => Freshness.RunAsync(session.Api, session.Tokens, load, options, runTag, ctx, cancellation));
             results.Profiles.Add(await profile.StopAsync(cancellation));
+        }
+
+        if (!options.NoDaemon)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape($"f2. freshness under load in daemon mode: the service restarted with {DaemonIngest.Setting}=Daemon on the same database"));
+            var daemonLoad = Take(incidents, options.FreshnessIncidents);
+            await PhaseAsync(results, "freshness (daemon)", async () =>
+            {
+                await session.RestartAsync(
+                    options, db, new Dictionary<string, string> { [DaemonIngest.Setting] = "Daemon" }, cancellation,
+                    whileStopped: () => DaemonIngest.StartAtHeadAsync(db, cancellation));
+                await using (var profile = await PhaseProfile.StartAsync(db.DataSource, "freshness (daemon)", session.Service.Pid, cancellation))
+                {
+                    // Probes numbered after the inline run's: their numbers and references must be new to the database.
+                    results.FreshnessDaemon = await LiveProgress.RunAsync(ctx => Freshness.RunAsync(session.Api, session.Tokens, daemonLoad, options, runTag, ctx, cancellation, firstProbe: options.Probes));
+                    results.Profiles.Add(await profile.StopAsync(cancellation));
+                }
+
+                // The inline mode writes from where the graph stands: the daemon must have applied every event first.
+                if (await DaemonIngest.WaitForHeadAsync(db, cancellation) is null)
+                {
+                    throw new BenchFailure("the daemon had not applied every event 10 minutes after the load; the link graph is behind its events.");
+                }
+            });
+
+            // The alert subscribers and the footprint measure the default mode, as before.
+            await session.RestartAsync(options, db, null, cancellation);
         }
 
         if (options.NoSubscribers)
@@ -205,11 +249,11 @@ public static class Program
         {
             AnsiConsole.MarkupLine(Markup.Escape(Inv($"g. alert subscribers: {options.Subscribers:N0} over {options.SubscriberTransport} on a second instance, pushes to the first")));
             var subscriberIncidents = Take(incidents, subscriberLoad);
-            results.AlertSubscribers = await LiveProgress.RunAsync(ctx => AlertSubscribers.RunAsync(api, tokens, db, subscriberIncidents, options, runTag, ctx, cancellation));
+            results.AlertSubscribers = await LiveProgress.RunAsync(ctx => AlertSubscribers.RunAsync(session.Api, session.Tokens, db, subscriberIncidents, options, runTag, ctx, cancellation));
         }
 
         AnsiConsole.MarkupLine("h. memory and size");
-        results.Footprint = await Footprint.MeasureAsync(db, service.Memory, cancellation);
+        results.Footprint = await Footprint.MeasureAsync(db, session.Service.Memory, session.EarlierPeakRssBytes, cancellation);
     }
 
     /// <summary>

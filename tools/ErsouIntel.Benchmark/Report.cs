@@ -24,11 +24,24 @@ internal sealed class BenchResults
 
     public double? ApiIngestRatio => ApiIngest is { } api && ApiRawCopy is { PerSecond: > 0 } raw ? api.PerSecond / raw.PerSecond : null;
 
+    /// <summary>The same API ingest with <c>LinkGraph:Apply=Daemon</c> on a database of its own, beside its own raw COPY floor, with the graph's catch-up.</summary>
+    public DaemonIngestResult? ApiIngestDaemon { get; set; }
+
+    public double? ApiIngestDaemonRatio => ApiIngestDaemon?.Ratio;
+
+    /// <summary>Why the daemon mode's phases did not run (<c>--no-daemon</c>).</summary>
+    public string? DaemonSkipped { get; set; }
+
     public ImportResult? Import { get; set; }
 
     public RawCopyResult? ImportRawCopy { get; set; }
 
     public double? ImportRatio => Import is { } import && ImportRawCopy is { PerSecond: > 0 } raw ? import.PerSecond / raw.PerSecond : null;
+
+    /// <summary>Every row the import left behind (events, link graph, access log), written again with binary COPY.</summary>
+    public EverythingCopyResult? ImportEverythingCopy { get; set; }
+
+    public double? ImportEverythingRatio => Import is { } import && ImportEverythingCopy is { PerSecond: > 0 } all ? import.PerSecond / all.PerSecond : null;
 
     public string? ImportSkipped { get; set; }
 
@@ -43,6 +56,9 @@ internal sealed class BenchResults
     public TimedFigures? Search { get; set; }
 
     public FreshnessResult? Freshness { get; set; }
+
+    /// <summary>Freshness again after the service restarted with <c>LinkGraph:Apply=Daemon</c> on the same database.</summary>
+    public FreshnessResult? FreshnessDaemon { get; set; }
 
     public AlertSubscribersResult? AlertSubscribers { get; set; }
 
@@ -62,11 +78,11 @@ internal sealed class BenchResults
 /// <summary>The options as run, for the JSON file.</summary>
 internal sealed record BenchSettings(
     int Incidents, int Seed, int ApiIncidents, int ImportIncidents, int Batch, int ClientsPerForce, int Queries, int MaxHops, IReadOnlyList<int> LinkedHops, int FreshnessIncidents, int Probes,
-    int? Subscribers, string SubscriberTransport, int SubscriberIncidents, int SubscriberProbes, int WatchersPerProbe, string Database, bool Reuse)
+    int? Subscribers, string SubscriberTransport, int SubscriberIncidents, int SubscriberProbes, int WatchersPerProbe, string Database, bool Reuse, bool Daemon)
 {
     public static BenchSettings From(BenchOptions o) =>
         new(o.Incidents, o.Seed, o.ApiIncidents, o.NoImport ? 0 : o.ImportIncidents, o.Batch, o.ClientsPerForce, o.Queries, o.MaxHops, o.LinkedHops, o.FreshnessIncidents, o.Probes,
-            o.NoSubscribers ? null : o.Subscribers, o.SubscriberTransport, o.SubscriberIncidents, o.SubscriberProbes, o.WatchersPerProbe, o.Database, o.Reuse);
+            o.NoSubscribers ? null : o.Subscribers, o.SubscriberTransport, o.SubscriberIncidents, o.SubscriberProbes, o.WatchersPerProbe, o.Database, o.Reuse, !o.NoDaemon);
 }
 
 /// <summary>The run's figures beside their floors and targets, as a table on the console and as a JSON file.</summary>
@@ -79,10 +95,12 @@ internal static class Report
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    // The issue's targets.
-    private const double IngestRateTarget = 2_000;
-    private const double IngestRatioTarget = 0.25;
+    // The issue's targets. Issue 20: API ingest within 0.15 of its events-only COPY inline, 0.25 with the daemon
+    // (no graph in the request); the import within 0.5 of a COPY of every row it writes.
+    private const double IngestRatioTarget = 0.15;
+    private const double DaemonIngestRatioTarget = 0.25;
     private const double ImportRatioTarget = 0.6;
+    private const double ImportEverythingRatioTarget = 0.5;
     private const double TwoHopP95TargetMs = 200;
     private const double FreshnessP95TargetMs = 1_000;
     private const long RssTargetBytes = 400L * 1024 * 1024;
@@ -129,12 +147,32 @@ internal static class Report
                 Inv($"{api.PerSecond:N0} incidents/s"),
                 r.ApiRawCopy is { } raw ? Inv($"COPY {raw.PerSecond:N0}/s") : "-",
                 ratio is { } x ? Inv($"{x:F3}") : "-",
-                Verdict(Inv($"≥ {IngestRateTarget:N0}/s, ≥ {IngestRatioTarget}"), api.PerSecond >= IngestRateTarget && ratio >= IngestRatioTarget));
+                Verdict(Inv($"≥ {IngestRatioTarget} of COPY"), ratio >= IngestRatioTarget));
             details.Add(Inv($"API ingest: {api.Incidents:N0} incidents in {api.Seconds:F1} s by {api.Senders} senders, {api.Requests:N0} batches of {api.Batch}; batch latency {api.BatchLatency}"));
             if (r.ApiRawCopy is { } copy)
             {
                 details.Add(Inv($"raw COPY of the same rows: {copy.Streams:N0} streams + {copy.Events:N0} events ({Types(copy)}) in {copy.Seconds:F2} s"));
             }
+        }
+
+        if (r.ApiIngestDaemon is { } daemon)
+        {
+            var ratio = daemon.Ratio;
+            table.AddRow(
+                "API ingest (daemon)",
+                Inv($"{daemon.Ingest.PerSecond:N0} incidents/s"),
+                Inv($"COPY {daemon.RawCopy.PerSecond:N0}/s"),
+                ratio is { } x ? Inv($"{x:F3}") : "-",
+                Verdict(Inv($"≥ {DaemonIngestRatioTarget} of COPY"), ratio >= DaemonIngestRatioTarget));
+            details.Add(Inv($"API ingest (daemon, LinkGraph__Apply=Daemon, a database of its own): {daemon.Ingest.Incidents:N0} incidents in {daemon.Ingest.Seconds:F1} s by {daemon.Ingest.Senders} senders; batch latency {daemon.Ingest.BatchLatency}; ") +
+                (daemon.CatchUpSeconds is { } catchUp
+                    ? Inv($"the link graph held every incident {catchUp:F1} s after the last acknowledgement (ingest + catch-up: {daemon.Ingest.Incidents / Math.Max(daemon.Ingest.Seconds + catchUp, 1e-6):N0}/s)")
+                    : Inv($"the link graph held {daemon.LinkedIncidents:N0} of {daemon.Ingest.Incidents:N0} incidents when the wait ended (10 min)")) +
+                Inv($"; its raw COPY: {daemon.RawCopy.Streams:N0} streams + {daemon.RawCopy.Events:N0} events in {daemon.RawCopy.Seconds:F2} s"));
+        }
+        else if (r.DaemonSkipped is { } skippedDaemon)
+        {
+            table.AddRow("API ingest (daemon)", Esc(skippedDaemon), "-", "-", Inv($"≥ {DaemonIngestRatioTarget} of COPY"));
         }
 
         if (r.Import is { } import)
@@ -150,6 +188,19 @@ internal static class Report
             if (r.ImportRawCopy is { } copy)
             {
                 details.Add(Inv($"raw COPY of the imported rows: {copy.Streams:N0} streams + {copy.Events:N0} events ({Types(copy)}) in {copy.Seconds:F2} s"));
+            }
+
+            if (r.ImportEverythingCopy is { } all)
+            {
+                var allRatio = r.ImportEverythingRatio;
+                table.AddRow(
+                    "import vs COPY of everything it writes",
+                    Inv($"{import.PerSecond:N0} incidents/s"),
+                    Inv($"COPY {all.PerSecond:N0}/s"),
+                    allRatio is { } y ? Inv($"{y:F3}") : "-",
+                    Verdict(Inv($"≥ {ImportEverythingRatioTarget}"), allRatio >= ImportEverythingRatioTarget));
+                details.Add(Inv($"COPY of every row the import wrote: {all.Tables.Sum(t => t.Rows):N0} rows, {Mb(all.Tables.Sum(t => t.Bytes))} on disk (tables and indexes), in {all.Seconds:F2} s for {all.Incidents:N0} incidents; ") +
+                    string.Join(", ", all.Tables.Select(t => Inv($"{t.Table} {t.Rows:N0} rows {Mb(t.Bytes)} {t.Seconds:F2} s"))));
             }
         }
         else if (r.ImportSkipped is { } why)
@@ -260,23 +311,33 @@ internal static class Report
                 string.Join(", ", links.Hops.Select(h => Inv($"{h.MeanCouriers:F1} at {h.Hops}"))) + "; ratio = API p95 / SQL p95");
         }
 
-        if (r.Freshness is { } fresh)
+        foreach (var (mode, fresh) in new[] { ("", r.Freshness), (" (daemon)", r.FreshnessDaemon) })
         {
+            if (fresh is null)
+            {
+                continue;
+            }
+
             table.AddRow(
-                "freshness: links",
+                "freshness: links" + mode,
                 Esc(fresh.Links.ToString()),
                 "",
                 "",
                 Verdict(Inv($"p95 ≤ {FreshnessP95TargetMs / 1000:F0} s"), fresh.Links.P95 <= FreshnessP95TargetMs && fresh.LinkTimeouts == 0));
             table.AddRow(
-                "freshness: matches",
+                "freshness: matches" + mode,
                 Esc(fresh.Matches.ToString()),
                 "",
                 "",
                 Verdict(Inv($"p95 ≤ {FreshnessP95TargetMs / 1000:F0} s"), fresh.Matches.P95 <= FreshnessP95TargetMs && fresh.MatchTimeouts == 0));
-            details.Add(Inv($"freshness: {fresh.Probes} probes, {fresh.ProbesUnderLoad} while the load ran") +
+            details.Add(Inv($"freshness{mode}: {fresh.Probes} probes, {fresh.ProbesUnderLoad} while the load ran") +
                 (fresh.Load is { } l ? Inv($" ({l.Incidents:N0} incidents at {l.PerSecond:N0}/s)") : "") +
                 Inv($"; shown on the first poll: links {fresh.LinksOnFirstPoll}, matches {fresh.MatchesOnFirstPoll}; timeouts (10 s, counted at 10 s): links {fresh.LinkTimeouts}, matches {fresh.MatchTimeouts}"));
+        }
+
+        if (r.Freshness is not null && r.FreshnessDaemon is null && r.DaemonSkipped is { } noDaemon)
+        {
+            table.AddRow("freshness (daemon)", Esc(noDaemon), "", "", Inv($"p95 ≤ {FreshnessP95TargetMs / 1000:F0} s"));
         }
 
         if (r.AlertSubscribers is { } subs)

@@ -19,12 +19,14 @@ internal sealed record FootprintResult(
 /// </summary>
 internal static class Footprint
 {
-    public static async Task<FootprintResult> MeasureAsync(BenchDatabase db, ProcessMemory service, CancellationToken cancellation)
+    public static async Task<FootprintResult> MeasureAsync(BenchDatabase db, ProcessMemory service, long earlierPeakBytes, CancellationToken cancellation)
     {
-        // Read while the service still runs: VmHWM goes with the process.
-        var peak = service.HighWaterMarkBytes();
+        // Read while the service still runs: VmHWM goes with the process. The run restarts the service for daemon
+        // mode's freshness; the instances it stopped count with their own peaks.
+        var peak = Math.Max(service.HighWaterMarkBytes(), earlierPeakBytes);
         var maxSample = service.MaxRssBytes;
         await Phases.RawCopy.DropAsync(db, cancellation);
+        await EverythingCopy.DropAsync(db, cancellation);
 
         // Every incident is one stream: the API's, the import's, the freshness load's and the probes'.
         var incidents = await db.ScalarAsync<long>("select count(*) from ersou.mt_streams", cancellation);

@@ -38,9 +38,11 @@ internal static class Freshness
     private static readonly ForceSpec[] A = IncidentGenerator.Forces.Where(f => f != B).ToArray();
 
     public static async Task<FreshnessResult> RunAsync(
-        GraphQLClient api, Tokens tokens, IReadOnlyList<GeneratedIncident> load, BenchOptions options, string runTag, ProgressContext progress, CancellationToken cancellation)
+        GraphQLClient api, Tokens tokens, IReadOnlyList<GeneratedIncident> load, BenchOptions options, string runTag, ProgressContext progress, CancellationToken cancellation,
+        int firstProbe = 0)
     {
-        CheckProbeValues(options.Probes);
+        // A second run on the same database (daemon mode) numbers its probes after the first's: a probe's number and references must be new.
+        CheckProbeValues(firstProbe, options.Probes);
         await tokens.InvestigatorTokenAsync(LinkQueries.Investigator, cancellation);
         var loadTask = progress.AddTask($"load while probing: {load.Count:N0} incidents through the API", maxValue: Math.Max(1, load.Count));
         var probeTask = progress.AddTask($"freshness probes (one per {Cadence.TotalMilliseconds:F0} ms)", maxValue: options.Probes);
@@ -75,7 +77,7 @@ internal static class Freshness
                     underLoad++;
                 }
 
-                var (link, match) = await ProbeAsync(api, tokens, i, runTag, cancellation);
+                var (link, match) = await ProbeAsync(api, tokens, firstProbe + i, runTag, cancellation);
                 // A timeout counts in the percentiles at the bound: leaving it out would flatter them.
                 links.Add(link.Ms ?? Bound.TotalMilliseconds);
                 matches.Add(match.Ms ?? Bound.TotalMilliseconds);
@@ -189,9 +191,9 @@ internal static class Freshness
         new GradingInput("RELIABLE", "A", "P", null));
 
     /// <summary>Fails before anything is pushed if the probes' numbers or PNC IDs would be refused.</summary>
-    private static void CheckProbeValues(int probes)
+    private static void CheckProbeValues(int firstProbe, int probes)
     {
-        foreach (var index in new[] { 0, probes - 1 })
+        foreach (var index in new[] { firstProbe, firstProbe + probes - 1 })
         {
             if (Normalise.PhoneNumber(Number(index)) is null || Normalise.PncId(Pnc(index)) is null)
             {
