@@ -54,7 +54,7 @@ public sealed class ConflictAwareMartenLoggerTests : IAsyncLifetime
     /// <summary>As Marten reports a failed unit of work: the batch, then the same exception again for the whole of it.</summary>
     private void FailSaveChanges(Exception failure, int commands = 3)
     {
-        using var session = store.LightweightSession(Force.All[0].TenantId());
+        using var session = store.LightweightSession(Force.Essex.TenantId());
         using var batch = Batch(commands);
         session.Logger.OnBeforeExecute(batch);
         session.Logger.LogFailure(batch, failure);
@@ -137,7 +137,7 @@ public sealed class ConflictAwareMartenLoggerTests : IAsyncLifetime
     [Fact]
     public void Successes_are_Martens_debug_entries_as_before()
     {
-        using var session = store.LightweightSession(Force.All[0].TenantId());
+        using var session = store.LightweightSession(Force.Essex.TenantId());
         using var batch = Batch(2);
         session.Logger.OnBeforeExecute(batch);
         session.Logger.LogSuccess(batch);
