@@ -164,6 +164,10 @@ public static class EventStore
             services.AddHostedService<Telemetry.ProjectionLag>();
         }
 
+        // Races the writers retry (deadlocks, serialisation failures, stream id and version collisions) in one line at
+        // Information, not at error with a stack trace per command (issue 20); everything else as Marten logs it.
+        ConflictAwareMartenLogger.WrapStoreLogger(services);
+
         return services;
     }
 
