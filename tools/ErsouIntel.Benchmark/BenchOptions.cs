@@ -23,6 +23,7 @@ internal sealed record BenchOptions(
     int SubscriberSteps,
     bool NoSubscribers,
     bool NoDaemon,
+    bool NoQuestions,
     string Out,
     string AdminConnectionString,
     string Database,
@@ -58,6 +59,7 @@ internal sealed record BenchOptions(
           --watchers-per-probe W     subscribers watching each probe's number (default 10, at most S)
           --subscriber-steps K       steps of connecting subscribers, for the memory slope (default 4)
           --no-subscribers           skip the alert subscribers' phase (the report says so)
+          --no-questions             skip the link questions (an ingest-only run: API, import, freshness, floors)
           --no-daemon                skip the daemon mode's phases (LinkGraph__Apply=Daemon): its API ingest on a
                                      second database and its freshness run; the report says so
           --out FILE                 the JSON results (default bench-results/bench-<N>-<yyyyMMdd-HHmmss>.json)
@@ -79,7 +81,7 @@ internal sealed record BenchOptions(
 
     public static BenchOptions Parse(string[] args)
     {
-        var values = CommandOptions.Parse(args, flags: ["keep", "no-import", "reuse", "no-subscribers", "no-daemon"]);
+        var values = CommandOptions.Parse(args, flags: ["keep", "no-import", "reuse", "no-subscribers", "no-daemon", "no-questions"]);
 
         var known = new[] { "incidents", "seed", "api-incidents", "batch", "clients-per-force", "queries", "max-hops", "linked-hops", "freshness-incidents", "probes", "subscribers", "subscriber-transport", "subscriber-incidents", "subscriber-probes", "watchers-per-probe", "subscriber-steps", "out", "connection-string", "database", "work", "log-entries", "log-fill-minutes", "log-rounds" };
         foreach (var name in values.Names.Where(k => !known.Contains(k)))
@@ -147,6 +149,7 @@ internal sealed record BenchOptions(
             Int(values, "subscriber-steps", 4, 1, 20),
             values.Has("no-subscribers"),
             values.Has("no-daemon"),
+            values.Has("no-questions"),
             values.GetValueOrDefault("out") ?? Path.Combine(root, "bench-results", values.GetValueOrDefault("log-entries") is not null
                 ? string.Create(CultureInfo.InvariantCulture, $"bench-log-{values.GetValueOrDefault("log-entries")}-{stamp}.json")
                 : string.Create(CultureInfo.InvariantCulture, $"bench-{incidents}-{stamp}.json")),

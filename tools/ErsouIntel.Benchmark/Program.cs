@@ -204,7 +204,14 @@ public static class Program
         await db.ExecuteAsync("analyze", cancellation);
         results.Notes.Add("ANALYZE was run after loading, before the link queries.");
 
-        await LinkQuestionsAsync(session.Api, session.Tokens, db, options, results, cancellation);
+        if (options.NoQuestions)
+        {
+            results.Notes.Add("--no-questions: no link questions were asked in this run.");
+        }
+        else
+        {
+            await LinkQuestionsAsync(session.Api, session.Tokens, db, options, results, cancellation);
+        }
 
         AnsiConsole.MarkupLine("f. freshness under load");
         var load = Take(incidents, options.FreshnessIncidents);
