@@ -131,28 +131,50 @@ public static partial class AlertReads
 
         var ids = touched.Select(t => t.Id).Distinct().ToArray();
         var recorded = new Dictionary<Guid, HashSet<Force>>();
-        var first = new Dictionary<Guid, Dictionary<Force, DateTimeOffset>>();
-        await using (var command = db.CreateCommand(
-            """
-            select match_id, force, null::timestamptz from ersou.alert_match_forces where match_id = any(@ids)
-            union all
-            select mi.match_id, i.force, min(i.updated_at) from ersou.li_match_incidents mi join ersou.li_incidents i on i.id = mi.incident_id
-             where mi.match_id = any(@ids) group by mi.match_id, i.force
-            """))
+        var holds = new Dictionary<Guid, string[]>();
+        await using (var command = db.CreateCommand("select match_id, array_agg(force) from ersou.alert_match_forces where match_id = any(@ids) group by match_id"))
         {
             command.Parameters.AddWithValue("ids", ids);
             await using var reader = await command.ExecuteReaderAsync(cancellation);
             while (await reader.ReadAsync(cancellation))
             {
+                recorded[reader.GetGuid(0)] = reader.GetFieldValue<string[]>(1).Select(Forces.FromTenantId).ToHashSet();
+            }
+        }
+
+        await using (var command = db.CreateCommand("select id, forces from ersou.li_matches where id = any(@ids)"))
+        {
+            command.Parameters.AddWithValue("ids", ids);
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+            {
+                holds[reader.GetGuid(0)] = reader.GetFieldValue<string[]>(1);
+            }
+        }
+
+        // When each force's first record in a match was stored says which forces a push brought in. A match every one
+        // of whose forces an earlier page recorded can bring in none, so its times are not read: for a hub's match
+        // they are every incident of it (2 s a page at 1M incidents, docs/performance.md, issue 20).
+        var first = new Dictionary<Guid, Dictionary<Force, DateTimeOffset>>();
+        foreach (var (id, forces) in holds.Where(h => recorded.TryGetValue(h.Key, out var known) && h.Value.All(f => known.Contains(Forces.FromTenantId(f)))))
+        {
+            first[id] = forces.ToDictionary(Forces.FromTenantId, _ => DateTimeOffset.MinValue);
+        }
+
+        var open = ids.Where(id => !first.ContainsKey(id)).ToArray();
+        if (open.Length > 0)
+        {
+            await using var command = db.CreateCommand(
+                """
+                select mi.match_id, i.force, min(i.updated_at) from ersou.li_match_incidents mi join ersou.li_incidents i on i.id = mi.incident_id
+                 where mi.match_id = any(@ids) group by mi.match_id, i.force
+                """);
+            command.Parameters.AddWithValue("ids", open);
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+            {
                 var (match, force) = (reader.GetGuid(0), Forces.FromTenantId(reader.GetString(1)));
-                if (reader.IsDBNull(2))
-                {
-                    (recorded.TryGetValue(match, out var forces) ? forces : recorded[match] = []).Add(force);
-                }
-                else
-                {
-                    (first.TryGetValue(match, out var times) ? times : first[match] = [])[force] = reader.GetFieldValue<DateTimeOffset>(2);
-                }
+                (first.TryGetValue(match, out var times) ? times : first[match] = [])[force] = reader.GetFieldValue<DateTimeOffset>(2);
             }
         }
 

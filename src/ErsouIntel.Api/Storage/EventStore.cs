@@ -85,6 +85,11 @@ public static class EventStore
                 // by the async daemon as a subscription (events in sequence order across forces), which one
                 // instance at a time runs (HotCold, docs/operations.md).
                 // A database per force (ForceDatabases has checked Apply=Daemon): registered below, as RegionLinkGraph.
+                // The daemon looks for new events every 100 ms when idle (Marten's default is 1 s, 250 ms when busy): the
+                // link graph in daemon mode and the alerts follow a push within a tenth of a second, for one small
+                // high-water query ten times a second per instance (issue 20: daemon freshness was 1 s at p50 for this alone).
+                options.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(100);
+                options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(50);
                 if (forces.PerForce)
                 {
                     options.Projections.LeadershipPollingTime = (int)linkGraph.LeadershipPolling.TotalMilliseconds;

@@ -72,7 +72,7 @@ public sealed class ImportingIncidentsTests(ServiceFixture service) : IClassFixt
 
             await cut.CancelAsync();
             var cutShort = await Record.ExceptionAsync(() => load);
-            Assert.True(cutShort is OperationCanceledException, $"the load should have been cut half way, not end with {cutShort?.GetType().Name ?? (await load).Output}");
+            Assert.True(cutShort is OperationCanceledException, $"the load should have been cut half way, not end with {cutShort?.ToString() ?? (await load).Output}");
 
             var stored = await ScalarAsync(imported, "select count(*) from ersou.mt_streams");
             var linked = await ScalarAsync(imported, "select count(*) from ersou.li_incidents");
