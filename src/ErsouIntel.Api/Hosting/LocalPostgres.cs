@@ -63,8 +63,12 @@ public static class LocalPostgres
         else
         {
             // The run command's cluster is also the benchmark's: pg_stat_statements and I/O timing let it say
-            // where the database spends a phase's time (docs/performance.md, "Profiles").
-            settings += " -c shared_preload_libraries=pg_stat_statements -c track_io_timing=on -c track_wal_io_timing=on";
+            // where the database spends a phase's time (docs/performance.md, "Profiles"). Debian's defaults are
+            // for a small machine (128 MB of buffers, a checkpoint every 1 GB of WAL): at 1M incidents the link
+            // graph's indexes no longer fit and a load spent a fifth of its time reading and writing pages and
+            // most of its WAL on full-page images. These are what an operator sets on a server (docs/operations.md).
+            settings += " -c shared_preload_libraries=pg_stat_statements -c track_io_timing=on -c track_wal_io_timing=on" +
+                " -c shared_buffers=2GB -c max_wal_size=8GB -c checkpoint_timeout=15min";
         }
 
         GiveTo(runAs, folder);

@@ -31,7 +31,7 @@ internal sealed record StatementCost(string Query, long Calls, double TotalMs, d
 
 /// <summary>
 /// A profile of one phase, taken without stopping it: CPU seconds of the service, of PostgreSQL
-/// (every backend alive, plus what the postmaster reaped of those that ended) and of the tool's
+/// (the bench cluster's processes alive, plus what its postmaster reaped of those that ended) and of the tool's
 /// reaped children (the import process); pg_stat_database and pg_stat_wal deltas (commits,
 /// deadlocks, WAL flushes and their time); pg_stat_activity sampled every 50 ms for what the bench
 /// database's active backends wait on; and the costliest statements (pg_stat_statements, reset at
@@ -44,6 +44,7 @@ internal sealed class PhaseProfile : IAsyncDisposable
     private readonly NpgsqlDataSource db;
     private readonly string phase;
     private readonly int? servicePid;
+    private readonly int postmaster;
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly CancellationTokenSource stopSampling = new();
     private readonly Dictionary<string, int> waits = new(StringComparer.Ordinal);
@@ -54,14 +55,15 @@ internal sealed class PhaseProfile : IAsyncDisposable
     private readonly double walSyncMs0, walWriteMs0;
     private int samples;
 
-    private PhaseProfile(NpgsqlDataSource db, string phase, int? servicePid, bool statements, (long Commits, long Deadlocks) database, (long Bytes, long Syncs, double SyncMs, double WriteMs) wal)
+    private PhaseProfile(NpgsqlDataSource db, string phase, int? servicePid, int postmaster, bool statements, (long Commits, long Deadlocks) database, (long Bytes, long Syncs, double SyncMs, double WriteMs) wal)
     {
         this.db = db;
+        this.postmaster = postmaster;
         this.phase = phase;
         this.servicePid = servicePid;
         this.statements = statements;
         serviceCpu0 = servicePid is { } pid ? CpuSeconds(pid, children: false) : 0;
-        postgresCpu0 = PostgresCpuSeconds();
+        postgresCpu0 = PostgresCpuSeconds(postmaster);
         (childCpu0, toolCpu0) = (CpuSeconds(Environment.ProcessId, children: true), CpuSeconds(Environment.ProcessId, children: false));
         (commits0, deadlocks0) = database;
         (walBytes0, walSyncs0, walSyncMs0, walWriteMs0) = wal;
@@ -71,14 +73,14 @@ internal sealed class PhaseProfile : IAsyncDisposable
     public static async Task<PhaseProfile> StartAsync(NpgsqlDataSource db, string phase, int? servicePid, CancellationToken cancellation)
     {
         var statements = await TryResetStatementsAsync(db, cancellation);
-        return new PhaseProfile(db, phase, servicePid, statements, await DatabaseAsync(db, cancellation), await WalAsync(db, cancellation));
+        return new PhaseProfile(db, phase, servicePid, await PostmasterAsync(db, cancellation), statements, await DatabaseAsync(db, cancellation), await WalAsync(db, cancellation));
     }
 
     public async Task<PhaseProfileResult> StopAsync(CancellationToken cancellation)
     {
         var wall = clock.Elapsed.TotalSeconds;
         var serviceCpu = servicePid is { } pid ? CpuSeconds(pid, children: false) - serviceCpu0 : 0;
-        var postgresCpu = PostgresCpuSeconds() - postgresCpu0;
+        var postgresCpu = PostgresCpuSeconds(postmaster) - postgresCpu0;
         var childCpu = CpuSeconds(Environment.ProcessId, children: true) - childCpu0;
         var toolCpu = CpuSeconds(Environment.ProcessId, children: false) - toolCpu0;
         await stopSampling.CancelAsync();
@@ -208,31 +210,27 @@ internal sealed class PhaseProfile : IAsyncDisposable
         }
     }
 
-    /// <summary>Every postgres process alive, plus what the postmaster (the eldest) reaped of its children.</summary>
-    private static double PostgresCpuSeconds()
+    /// <summary>
+    /// The bench cluster's postmaster and every child of it alive, plus what the postmaster reaped of children that
+    /// ended. The postmaster is the checkpointer's parent, asked of the cluster itself: another cluster on the machine
+    /// (the tests') is not counted.
+    /// </summary>
+    private static double PostgresCpuSeconds(int postmaster)
     {
-        double total = 0;
-        int? postmaster = null;
+        double total = CpuSeconds(postmaster, children: false) + CpuSeconds(postmaster, children: true);
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == postmaster)
             {
                 continue;
             }
 
             try
             {
-                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() != "postgres")
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                if (int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture) == postmaster)
                 {
-                    continue;
-                }
-
-                total += CpuSeconds(pid, children: false);
-                var parent = File.ReadAllText(Path.Combine(dir, "stat"));
-                var ppid = int.Parse(parent[(parent.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
-                if (File.Exists($"/proc/{ppid}/comm") && File.ReadAllText($"/proc/{ppid}/comm").Trim() != "postgres")
-                {
-                    postmaster = pid;
+                    total += CpuSeconds(pid, children: false);
                 }
             }
             catch (IOException)
@@ -241,6 +239,14 @@ internal sealed class PhaseProfile : IAsyncDisposable
             }
         }
 
-        return total + (postmaster is { } p ? CpuSeconds(p, children: true) : 0);
+        return total;
+    }
+
+    private static async Task<int> PostmasterAsync(NpgsqlDataSource db, CancellationToken cancellation)
+    {
+        await using var command = db.CreateCommand("select pid from pg_stat_activity where backend_type = 'checkpointer'");
+        var checkpointer = Convert.ToInt32(await command.ExecuteScalarAsync(cancellation), CultureInfo.InvariantCulture);
+        var stat = await File.ReadAllTextAsync($"/proc/{checkpointer}/stat", cancellation);
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
     }
 }
