@@ -200,7 +200,7 @@ public static class ImportCommand
                     {
                         matching.MaxValue = Math.Max(of, 1);
                         matching.Value = n;
-                        matching.Description = string.Create(CultureInfo.InvariantCulture, $"matching {n:N0}/{of:N0} entities");
+                        matching.Description = string.Create(CultureInfo.InvariantCulture, $"matching {n:N0}/{of:N0} entities that can match");
                     });
                     matching.Value = matching.MaxValue;
                 });
@@ -226,7 +226,7 @@ public static class ImportCommand
             });
             var matchStarted = clock.Elapsed;
             await MatchAsync((n, of) => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"import: matching: {n}/{of} entities linked by this load worked out in {(clock.Elapsed - matchStarted).TotalSeconds:F1} s")));
+                $"import: matching: {n}/{of} entities this load linked that can match (two forces, or an open case) worked out in {(clock.Elapsed - matchStarted).TotalSeconds:F1} s")));
         }
 
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

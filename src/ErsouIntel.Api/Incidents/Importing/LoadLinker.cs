@@ -101,7 +101,7 @@ public sealed class LoadLinker : IAsyncDisposable
         await transaction.CommitAsync(cancellation);
     }
 
-    /// <summary>The entities the pending incidents carry, matched a slice at a time; then nothing is pending.</summary>
+    /// <summary>The entities the pending incidents carry that can be matched, a slice at a time; then nothing is pending.</summary>
     public async Task<long> MatchAsync(DateTimeOffset at, Action<long, long> progressed, Action<string> retried, CancellationToken cancellation)
     {
         // Planner statistics for what the load wrote first: with the tables' sizes from before it, the read below was
@@ -114,8 +114,28 @@ public sealed class LoadLinker : IAsyncDisposable
         }
 
         var entities = new List<Guid>();
+        // Only the entities that can be matched, read set-based: those carried by two forces or more, and those on an open
+        // case's incidents. The rest (most numbers are seen once) would each cost li_match_load an index walk for nothing.
         await using (var read = new NpgsqlCommand(
-            "select distinct l.entity_id from ersou.li_load_pending p join ersou.li_links l on l.incident_id = p.incident_id order by 1", connection))
+            """
+            with loaded as (
+              select distinct l.entity_id from ersou.li_load_pending p join ersou.li_links l on l.incident_id = p.incident_id)
+            select x.entity_id
+              from loaded x
+              join ersou.li_links l on l.entity_id = x.entity_id
+              join ersou.li_incidents i on i.id = l.incident_id
+             group by x.entity_id
+            having count(distinct i.force) > 1
+            union
+            select x.entity_id
+              from loaded x
+             where x.entity_id in (select o.entity_id
+                                     from ersou.li_case_incidents ci
+                                     join ersou.li_cases k on k.id = ci.case_id and k.status = 'OPEN'
+                                     join ersou.li_links o on o.incident_id = ci.incident_id)
+             order by 1
+            """,
+            connection))
         {
             read.CommandTimeout = 0;
             await using var reader = await read.ExecuteReaderAsync(cancellation);

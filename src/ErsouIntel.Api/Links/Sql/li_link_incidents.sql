@@ -10,6 +10,16 @@ DECLARE
   v_doc jsonb;
   v_one_dropped uuid[];
   v_one_created uuid[];
+  l_incident uuid[];
+  l_kind text[];
+  l_ordinal integer[];
+  l_person boolean[];
+  l_key text[];
+  l_role text[];
+  l_name text[];
+  l_description text[];
+  l_registration text[];
+  l_date_of_birth date[];
 BEGIN
   -- Upserts the incidents and replaces their links, set-based. Returns the entities they no longer
   -- carry and the nodes made here (which no other writer can link before this transaction ends).
@@ -45,6 +55,12 @@ BEGIN
     DELETE FROM ersou.li_links WHERE incident_id = ANY(v_ids);
   END IF;
 
+  -- The payloads' links read once (three statements below use them): a column each, in one order.
+  SELECT array_agg(l.incident_id), array_agg(l.kind), array_agg(l.ordinal), array_agg(l.person), array_agg(l.node_key),
+         array_agg(l.role), array_agg(l.name), array_agg(l.description), array_agg(l.registration), array_agg(l.date_of_birth)
+    INTO l_incident, l_kind, l_ordinal, l_person, l_key, l_role, l_name, l_description, l_registration, l_date_of_birth
+    FROM ersou.li_doc_links(docs) l;
+
   -- Nodes first, in one global order (kind, key): concurrent pushes that share numbers, cars or
   -- people then wait for each other in the same order instead of deadlocking on each other's new
   -- rows. Numbers, cars and sightings without keys are named by a hash of what they are; a
@@ -52,7 +68,7 @@ BEGIN
   WITH made AS (
     INSERT INTO ersou.li_entities(id, kind, key)
     SELECT ersou.li_node_id(n.kind, n.node_key), n.kind, n.node_key
-      FROM (SELECT DISTINCT l.kind, l.node_key FROM ersou.li_doc_links(docs) l WHERE NOT l.person) n
+      FROM (SELECT DISTINCT l.kind, l.node_key FROM unnest(l_kind, l_key, l_person) l(kind, node_key, person) WHERE NOT l.person) n
      ORDER BY n.kind, n.node_key
     ON CONFLICT (id) DO NOTHING
     RETURNING id)
@@ -60,7 +76,7 @@ BEGIN
   WITH keys AS (
     INSERT INTO ersou.li_entity_keys(kind, key, entity_id)
     SELECT p.kind, p.node_key, gen_random_uuid()
-      FROM (SELECT DISTINCT l.kind, l.node_key FROM ersou.li_doc_links(docs) l WHERE l.person) p
+      FROM (SELECT DISTINCT l.kind, l.node_key FROM unnest(l_kind, l_key, l_person) l(kind, node_key, person) WHERE l.person) p
      ORDER BY p.kind, p.node_key
     ON CONFLICT DO NOTHING
     RETURNING kind, key, entity_id),
@@ -74,7 +90,8 @@ BEGIN
   INSERT INTO ersou.li_links(incident_id, kind, ordinal, entity_id, role, name, description, registration, date_of_birth, occurred_at)
   SELECT l.incident_id, l.kind, l.ordinal, CASE WHEN l.person THEN k.entity_id ELSE ersou.li_node_id(l.kind, l.node_key) END,
          l.role, l.name, l.description, l.registration, l.date_of_birth, i.occurred_at
-    FROM ersou.li_doc_links(docs) l
+    FROM unnest(l_incident, l_kind, l_ordinal, l_person, l_key, l_role, l_name, l_description, l_registration, l_date_of_birth)
+         l(incident_id, kind, ordinal, person, node_key, role, name, description, registration, date_of_birth)
     JOIN ersou.li_incidents i ON i.id = l.incident_id
     LEFT JOIN ersou.li_entity_keys k ON l.person AND k.kind = l.kind AND k.key = l.node_key;
 
