@@ -99,7 +99,6 @@ internal static class Report
     // (no graph in the request); the import within 0.5 of a COPY of every row it writes.
     private const double IngestRatioTarget = 0.15;
     private const double DaemonIngestRatioTarget = 0.25;
-    private const double ImportRatioTarget = 0.6;
     private const double ImportEverythingRatioTarget = 0.5;
     private const double TwoHopP95TargetMs = 200;
     private const double FreshnessP95TargetMs = 1_000;
@@ -181,9 +180,9 @@ internal static class Report
             table.AddRow(
                 "bulk backfill (import)",
                 Inv($"{import.PerSecond:N0} incidents/s"),
-                r.ImportRawCopy is { } raw ? Inv($"COPY {raw.PerSecond:N0}/s") : "-",
+                r.ImportRawCopy is { } raw ? Inv($"events-only COPY {raw.PerSecond:N0}/s") : "-",
                 ratio is { } x ? Inv($"{x:F3}") : "-",
-                Verdict(Inv($"≥ {ImportRatioTarget}"), ratio >= ImportRatioTarget));
+                "(the target is against everything it writes, below)");
             details.Add(Inv($"import: {import.Imported:N0} incidents in {import.Seconds:F1} s wall ({import.ReportedSeconds:F1} s by its own count), peak RSS {Mb(import.PeakRssBytes)}; file {Mb(import.FileBytes)} written in {import.WriteFileSeconds:F1} s"));
             if (r.ImportRawCopy is { } copy)
             {
@@ -205,7 +204,7 @@ internal static class Report
         }
         else if (r.ImportSkipped is { } why)
         {
-            table.AddRow("bulk backfill (import)", Esc(why), "-", "-", Inv($"≥ {ImportRatioTarget}"));
+            table.AddRow("bulk backfill (import)", Esc(why), "-", "-", Inv($"≥ {ImportEverythingRatioTarget} of a COPY of everything it writes"));
         }
 
         if (r.CouriersLinkedTo is { } pages)

@@ -47,7 +47,7 @@ internal static class EverythingCopy
             }
 
             var key = await PrimaryKeyAsync(db, table, cancellation);
-            await db.ExecuteAsync($"create table {Schema}.before_{table} as select {string.Join(", ", key.Select(Quote))} from ersou.{table}", cancellation);
+            await db.ExecuteAsync($"create table {Schema}.before_{table} as select {string.Join(", ", key.Select(BinaryRows.Quote))} from ersou.{table}", cancellation);
         }
     }
 
@@ -81,7 +81,7 @@ internal static class EverythingCopy
             else
             {
                 var key = await PrimaryKeyAsync(db, table, cancellation);
-                added = $"not exists (select 1 from {Schema}.before_{table} b where {string.Join(" and ", key.Select(k => $"b.{Quote(k)} = t.{Quote(k)}"))})";
+                added = $"not exists (select 1 from {Schema}.before_{table} b where {string.Join(" and ", key.Select(k => $"b.{BinaryRows.Quote(k)} = t.{BinaryRows.Quote(k)}"))})";
             }
 
             // The added rows, numbered, in a table of their own (not timed): read back a chunk at a time, whatever their size.
@@ -92,7 +92,7 @@ internal static class EverythingCopy
                 create table {Schema}.{table} (like ersou.{table} including all);
                 """,
                 cancellation);
-            plan.Add((table, await ColumnsAsync(db, table, cancellation), await db.ScalarAsync<long>($"select count(*) from {Schema}.added_{table}", cancellation)));
+            plan.Add((table, await BinaryRows.ColumnsAsync(db, table, cancellation), await db.ScalarAsync<long>($"select count(*) from {Schema}.added_{table}", cancellation)));
         }
 
         if (tables.Contains("mt_streams") && tables.Contains("mt_events"))
@@ -109,21 +109,21 @@ internal static class EverythingCopy
             await using var transaction = await connection.BeginTransactionAsync(cancellation);
             foreach (var (table, columns, _) in plan)
             {
-                var sql = $"select bench_row, {string.Join(", ", columns.Select(c => Quote(c.Name)))} from {Schema}.added_{table} where bench_row > @last order by bench_row limit {ChunkRows}";
+                var sql = $"select bench_row, {string.Join(", ", columns.Select(c => BinaryRows.Quote(c.Name)))} from {Schema}.added_{table} where bench_row > @last order by bench_row limit {ChunkRows}";
                 var own = TimeSpan.Zero;
                 var last = 0L;
                 while (true)
                 {
                     // Reading is not timed: the chunk is in memory before its COPY starts.
-                    var rows = await ReadChunkAsync(db, sql, last, columns.Count, cancellation);
+                    var rows = await BinaryRows.ReadChunkAsync(db, sql, columns.Count, cancellation, ("last", last));
                     if (rows.Count == 0)
                     {
                         break;
                     }
 
-                    last = rows[^1].Row;
+                    last = rows[^1].Key;
                     var clock = Stopwatch.StartNew();
-                    await CopyAsync(connection, table, columns, rows, cancellation);
+                    await BinaryRows.CopyAsync(connection, Schema, table, columns, rows, cancellation);
                     own += clock.Elapsed;
                     task.Increment(rows.Count);
                 }
@@ -181,65 +181,4 @@ internal static class EverythingCopy
 
         return key.Count > 0 ? key : throw new BenchFailure($"ersou.{table} has no primary key to tell the import's rows apart by.");
     }
-
-    /// <summary>The columns a COPY writes: generated ones are the database's to compute.</summary>
-    private static async Task<List<(string Name, string Type)>> ColumnsAsync(BenchDatabase db, string table, CancellationToken cancellation)
-    {
-        await using var command = db.DataSource.CreateCommand(
-            "select a.attname, format_type(a.atttypid, null) from pg_attribute a where a.attrelid = @table::regclass and a.attnum > 0 and not a.attisdropped and a.attgenerated = '' order by a.attnum");
-        command.Parameters.AddWithValue("table", $"ersou.{table}");
-        var columns = new List<(string, string)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation))
-        {
-            columns.Add((reader.GetString(0), reader.GetString(1)));
-        }
-
-        return columns;
-    }
-
-    private static async Task<List<(long Row, object?[] Values)>> ReadChunkAsync(BenchDatabase db, string sql, long last, int columnCount, CancellationToken cancellation)
-    {
-        await using var command = db.DataSource.CreateCommand(sql);
-        command.Parameters.AddWithValue("last", last);
-        var rows = new List<(long, object?[])>();
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation))
-        {
-            var values = new object?[columnCount];
-            for (var i = 0; i < columnCount; i++)
-            {
-                values[i] = reader.IsDBNull(i + 1) ? null : reader.GetValue(i + 1);
-            }
-
-            rows.Add((reader.GetInt64(0), values));
-        }
-
-        return rows;
-    }
-
-    private static async Task CopyAsync(NpgsqlConnection connection, string table, List<(string Name, string Type)> columns, List<(long Row, object?[] Values)> rows, CancellationToken cancellation)
-    {
-        await using var importer = await connection.BeginBinaryImportAsync(
-            $"copy {Schema}.{table} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) from stdin (format binary)", cancellation);
-        foreach (var (_, values) in rows)
-        {
-            await importer.StartRowAsync(cancellation);
-            for (var i = 0; i < values.Length; i++)
-            {
-                if (values[i] is { } value)
-                {
-                    await importer.WriteAsync(value, columns[i].Type, cancellation);
-                }
-                else
-                {
-                    await importer.WriteNullAsync(cancellation);
-                }
-            }
-        }
-
-        await importer.CompleteAsync(cancellation);
-    }
-
-    private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -31,8 +31,8 @@ internal static class RawCopy
     public static async Task<RawCopyResult> RunAsync(BenchDatabase db, long after, long upTo, string label, ProgressContext progress, CancellationToken cancellation)
     {
         await PrepareAsync(db, cancellation);
-        var streamColumns = await ColumnsAsync(db, "mt_streams", cancellation);
-        var eventColumns = await ColumnsAsync(db, "mt_events", cancellation);
+        var streamColumns = await BinaryRows.ColumnsAsync(db, "mt_streams", cancellation);
+        var eventColumns = await BinaryRows.ColumnsAsync(db, "mt_events", cancellation);
         var range = $"seq_id > {after} and seq_id <= {upTo}";
         var events = await db.ScalarAsync<long>($"select count(*) from ersou.mt_events where {range}", cancellation);
         var incidents = await db.ScalarAsync<long>($"select count(*) from ersou.mt_events where {range} and version = 1 and type = 'incident_reported'", cancellation);
@@ -53,14 +53,14 @@ internal static class RawCopy
         var task = progress.AddTask($"{label}: binary COPY of {streams:N0} streams + {events:N0} events", maxValue: Math.Max(1, streams + events));
 
         var streamSql = $"""
-            select k.first_seq, {string.Join(", ", streamColumns.Select(c => "s." + Quote(c.Name)))}
+            select k.first_seq, {string.Join(", ", streamColumns.Select(c => "s." + BinaryRows.Quote(c.Name)))}
               from {Schema}.copy_streams k
               join ersou.mt_streams s on s.tenant_id = k.tenant_id and s.id = k.stream_id
              where k.first_seq > @last and k.first_seq <= @upTo
              order by k.first_seq limit {ChunkRows}
             """;
         var eventSql = $"""
-            select seq_id, {string.Join(", ", eventColumns.Select(c => Quote(c.Name)))}
+            select seq_id, {string.Join(", ", eventColumns.Select(c => BinaryRows.Quote(c.Name)))}
               from ersou.mt_events
              where seq_id > @last and seq_id <= @upTo
              order by seq_id limit {ChunkRows}
@@ -76,15 +76,15 @@ internal static class RawCopy
                 while (true)
                 {
                     // Reading is not timed: the chunk is in memory before its COPY starts.
-                    var rows = await ReadChunkAsync(db, sql, last, upTo, columns.Count, cancellation);
+                    var rows = await BinaryRows.ReadChunkAsync(db, sql, columns.Count, cancellation, ("last", last), ("upTo", upTo));
                     if (rows.Count == 0)
                     {
                         break;
                     }
 
-                    last = rows[^1].Sequence;
+                    last = rows[^1].Key;
                     var clock = Stopwatch.StartNew();
-                    await CopyAsync(connection, table, columns, rows, cancellation);
+                    await BinaryRows.CopyAsync(connection, Schema, table, columns, rows, cancellation);
                     timed += clock.Elapsed;
                     task.Increment(rows.Count);
                 }
@@ -137,65 +137,4 @@ internal static class RawCopy
 
         return types;
     }
-
-    private static async Task<List<(string Name, string Type)>> ColumnsAsync(BenchDatabase db, string table, CancellationToken cancellation)
-    {
-        await using var command = db.DataSource.CreateCommand(
-            "select a.attname, format_type(a.atttypid, null) from pg_attribute a where a.attrelid = @table::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum");
-        command.Parameters.AddWithValue("table", $"ersou.{table}");
-        var columns = new List<(string, string)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation))
-        {
-            columns.Add((reader.GetString(0), reader.GetString(1)));
-        }
-
-        return columns;
-    }
-
-    private static async Task<List<(long Sequence, object?[] Values)>> ReadChunkAsync(BenchDatabase db, string sql, long last, long upTo, int columnCount, CancellationToken cancellation)
-    {
-        await using var command = db.DataSource.CreateCommand(sql);
-        command.Parameters.AddWithValue("last", last);
-        command.Parameters.AddWithValue("upTo", upTo);
-        var rows = new List<(long, object?[])>();
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation))
-        {
-            var values = new object?[columnCount];
-            for (var i = 0; i < columnCount; i++)
-            {
-                values[i] = reader.IsDBNull(i + 1) ? null : reader.GetValue(i + 1);
-            }
-
-            rows.Add((reader.GetInt64(0), values));
-        }
-
-        return rows;
-    }
-
-    private static async Task CopyAsync(NpgsqlConnection connection, string table, List<(string Name, string Type)> columns, List<(long Sequence, object?[] Values)> rows, CancellationToken cancellation)
-    {
-        await using var importer = await connection.BeginBinaryImportAsync(
-            $"copy {Schema}.{table} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) from stdin (format binary)", cancellation);
-        foreach (var (_, values) in rows)
-        {
-            await importer.StartRowAsync(cancellation);
-            for (var i = 0; i < values.Length; i++)
-            {
-                if (values[i] is { } value)
-                {
-                    await importer.WriteAsync(value, columns[i].Type, cancellation);
-                }
-                else
-                {
-                    await importer.WriteNullAsync(cancellation);
-                }
-            }
-        }
-
-        await importer.CompleteAsync(cancellation);
-    }
-
-    private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
