@@ -178,55 +178,63 @@ public static class ImportCommand
                 cancellation);
         }
 
-        if (!Console.IsOutputRedirected && ReferenceEquals(output, Console.Out))
+        try
         {
-            await AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
-                .StartAsync(async context =>
-                {
-                    var storing = context.AddTask("storing", maxValue: Math.Max(total, 1));
-                    var linking = context.AddTask("linking", maxValue: Math.Max(total, 1));
-                    await StoreAndLinkAsync(() =>
-                    {
-                        storing.Value = done;
-                        storing.Description = string.Create(CultureInfo.InvariantCulture, $"storing {done:N0}/{total:N0} at {done / clock.Elapsed.TotalSeconds:N0}/s");
-                        linking.Value = Interlocked.Read(ref linked) + (done - created);
-                        linking.Description = string.Create(CultureInfo.InvariantCulture, $"linking {Interlocked.Read(ref linked):N0}");
-                    });
-                    storing.Value = storing.MaxValue;
-                    linking.Value = linking.MaxValue;
-                    var matching = context.AddTask("matching", maxValue: 1);
-                    await MatchAsync((n, of) =>
-                    {
-                        matching.MaxValue = Math.Max(of, 1);
-                        matching.Value = n;
-                        matching.Description = string.Create(CultureInfo.InvariantCulture, $"matching {n:N0}/{of:N0} entities that can match");
-                    });
-                    matching.Value = matching.MaxValue;
-                });
-        }
-        else
-        {
-            var lastReport = TimeSpan.Zero;
-            var gate = new Lock();
-            await StoreAndLinkAsync(() =>
+            if (!Console.IsOutputRedirected && ReferenceEquals(output, Console.Out))
             {
-                lock (gate)
-                {
-                    if (clock.Elapsed - lastReport < TimeSpan.FromSeconds(5) && done < total)
+                await AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
+                    .StartAsync(async context =>
                     {
-                        return;
-                    }
+                        var storing = context.AddTask("storing", maxValue: Math.Max(total, 1));
+                        var linking = context.AddTask("linking", maxValue: Math.Max(total, 1));
+                        await StoreAndLinkAsync(() =>
+                        {
+                            storing.Value = done;
+                            storing.Description = string.Create(CultureInfo.InvariantCulture, $"storing {done:N0}/{total:N0} at {done / clock.Elapsed.TotalSeconds:N0}/s");
+                            linking.Value = Interlocked.Read(ref linked) + (done - created);
+                            linking.Description = string.Create(CultureInfo.InvariantCulture, $"linking {Interlocked.Read(ref linked):N0}");
+                        });
+                        storing.Value = storing.MaxValue;
+                        linking.Value = linking.MaxValue;
+                        var matching = context.AddTask("matching", maxValue: 1);
+                        await MatchAsync((n, of) =>
+                        {
+                            matching.MaxValue = Math.Max(of, 1);
+                            matching.Value = n;
+                            matching.Description = string.Create(CultureInfo.InvariantCulture, $"matching {n:N0}/{of:N0} entities that can match");
+                        });
+                        matching.Value = matching.MaxValue;
+                    });
+            }
+            else
+            {
+                var lastReport = TimeSpan.Zero;
+                var gate = new Lock();
+                await StoreAndLinkAsync(() =>
+                {
+                    lock (gate)
+                    {
+                        if (clock.Elapsed - lastReport < TimeSpan.FromSeconds(5) && done < total)
+                        {
+                            return;
+                        }
 
-                    lastReport = clock.Elapsed;
-                    var rate = done / clock.Elapsed.TotalSeconds;
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"import: {done}/{total} lines stored, {Interlocked.Read(ref linked)} linked, {rate:F0}/s, about {(total - done) / Math.Max(rate, 1):F0} s left"));
-                }
-            });
-            var matchStarted = clock.Elapsed;
-            await MatchAsync((n, of) => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"import: matching: {n}/{of} entities this load linked that can match (two forces, or an open case) worked out in {(clock.Elapsed - matchStarted).TotalSeconds:F1} s")));
+                        lastReport = clock.Elapsed;
+                        var rate = done / clock.Elapsed.TotalSeconds;
+                        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"import: {done}/{total} lines stored, {Interlocked.Read(ref linked)} linked, {rate:F0}/s, about {(total - done) / Math.Max(rate, 1):F0} s left"));
+                    }
+                });
+                var matchStarted = clock.Elapsed;
+                await MatchAsync((n, of) => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"import: matching: {n}/{of} entities this load linked that can match (two forces, or an open case) worked out in {(clock.Elapsed - matchStarted).TotalSeconds:F1} s")));
+            }
+        }
+        catch (Exception e) when (cancellation.IsCancellationRequested && e is not OperationCanceledException)
+        {
+            // Cut in the middle of a COPY, Npgsql and Marten report whatever they were disposing; it is a cancellation.
+            throw new OperationCanceledException("The import was cancelled; run it again to finish it.", e, cancellation);
         }
 
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
