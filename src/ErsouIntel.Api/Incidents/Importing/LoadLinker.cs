@@ -21,7 +21,7 @@ public sealed class LoadLinker : IAsyncDisposable
     private const long LoadLock = 0x4572736F754C6F64; // "ErsouLod"
 
     /// <summary>Entities per matching transaction: short enough that pushes meanwhile wait little on its rows.</summary>
-    public const int MatchSlice = 20_000;
+    private const int MatchSlice = 20_000;
 
     private const int DeadlockAttempts = 5;
 
