@@ -6,7 +6,9 @@
 #
 #   1. YAML lint (yamllint, deploy/.yamllint) of every YAML file
 #   2. Kubernetes manifests against the API schemas, unknown fields refused, and
-#      kustomization.yaml against the folder (node, deploy/validate/validate-k8s.mjs);
+#      kustomization.yaml against the folder (node, deploy/validate/validate-k8s.mjs); the
+#      CloudNativePG Cluster against the operator's API types (@kubernetes-models/cloudnative-pg)
+#      and, with CNPG_CRDS=FILE-OR-FOLDER of the operator's CRDs, against their openAPIV3Schema;
 #      with kubectl installed, also the output of `kubectl kustomize`
 #   3. the SQL copies in deploy/k8s/sql/ equal deploy/sql/
 #   4. compose.yaml against the Compose Specification's schema, its services, order and
@@ -43,14 +45,14 @@ for tool in node npm; do
   command -v "$tool" >/dev/null 2>&1 || { echo "$tool is missing: install Node.js 20 or later" >&2; exit 2; }
 done
 # kubernetes-models asks for Node 22 or later; it runs on Node 20 as used here (npm warns).
-if [ ! -d "$VALIDATE/node_modules/kubernetes-models" ] || [ "$VALIDATE/package-lock.json" -nt "$VALIDATE/node_modules/.package-lock.json" ]; then
+if [ ! -d "$VALIDATE/node_modules/kubernetes-models" ] || [ ! -d "$VALIDATE/node_modules/@kubernetes-models/cloudnative-pg" ] || [ "$VALIDATE/package-lock.json" -nt "$VALIDATE/node_modules/.package-lock.json" ]; then
   echo "installing deploy/validate's packages (npm ci, versions from package-lock.json)"
   if ! (cd "$VALIDATE" && npm ci --no-audit --no-fund --loglevel=error); then
     echo "npm ci failed in deploy/validate" >&2
     exit 2
   fi
 fi
-echo "tools: $(yamllint --version), node $(node --version), kubernetes-models $(node -p "require('$VALIDATE/node_modules/kubernetes-models/package.json').version")"
+echo "tools: $(yamllint --version), node $(node --version), kubernetes-models $(node -p "require('$VALIDATE/node_modules/kubernetes-models/package.json').version"), @kubernetes-models/cloudnative-pg $(node -p "require('$VALIDATE/node_modules/@kubernetes-models/cloudnative-pg/package.json').version")"
 
 # ---- 1. YAML lint ------------------------------------------------------------------------------
 step "1. yamllint ($DEPLOY)"
@@ -65,6 +67,11 @@ fi
 
 # ---- 2. Kubernetes -----------------------------------------------------------------------------
 step "2. Kubernetes manifests against the API schemas ($DEPLOY/k8s)"
+if [ -n "${CNPG_CRDS:-}" ]; then
+  echo "CNPG_CRDS=$CNPG_CRDS: the CloudNativePG documents are also validated against those CRDs"
+else
+  echo "skip CNPG_CRDS is not set: the CloudNativePG documents are checked against @kubernetes-models/cloudnative-pg only, not against a CRD"
+fi
 check node "$VALIDATE/validate-k8s.mjs" "$DEPLOY/k8s"
 if command -v kubectl >/dev/null 2>&1; then
   built="$(mktemp --suffix=.yaml)"

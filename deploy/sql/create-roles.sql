@@ -34,3 +34,9 @@ $$;
 -- The migrator creates the schemas `ersou` (Marten) and `identity` (the token server's tables).
 GRANT CONNECT, CREATE ON DATABASE :"DBNAME" TO ersou_migrator;
 GRANT CONNECT ON DATABASE :"DBNAME" TO ersou_service;
+
+-- Read replicas (issue 21): the service reads from a standby only while its replay lag is small.
+-- It measures that with the LSN columns of pg_stat_replication on the primary (NULL for a role
+-- that is not a member of pg_read_all_stats, which pg_monitor includes) and the replay functions
+-- on the standbys. pg_monitor is read-only monitoring: it grants nothing on any table.
+GRANT pg_monitor TO ersou_service;

@@ -7,12 +7,20 @@
 //      JSON schema (compose-spec.json beside this file, copied from compose-spec/compose-spec,
 //      Apache-2.0, commit 170098ba07d9f53c383a41bfd4c5166b0a4529a6): unknown keys at every
 //      level, types, and the allowed values of depends_on conditions and restart policies;
-//   2. the services this deployment is made of are there: postgres, the three one-shot steps
-//      (migrate, migrate-identity, db-roles), two service instances (ersou-1, ersou-2),
-//      otel-collector and jaeger;
+//   2. the services this deployment is made of are there: postgres, its standby
+//      postgres-standby, the three one-shot steps (migrate, migrate-identity, db-roles), two
+//      service instances (ersou-1, ersou-2), otel-collector and jaeger;
 //   3. the order: every depends_on names a service; the instances wait for db-roles to have
 //      exited 0, which waits for migrate-identity, which waits for migrate, which waits for a
-//      healthy postgres;
+//      healthy postgres and a healthy (streaming) postgres-standby, which waits for a healthy
+//      postgres;
+//   3b. the standby: the primary's image, a healthcheck, an entrypoint script that exists and
+//      copies the primary with pg_basebackup --write-recovery-conf; the primary's replication
+//      settings (wal_level=replica, max_wal_senders, hot_standby=on) on its command line; the
+//      standby's name (STANDBY_NAME) is the one the primary's synchronous_standby_names waits
+//      for (compose/initdb/20-replication.sh), and both have the replication password;
+//   3c. the connection strings: the instances name both servers (Host=postgres:5432,
+//      postgres-standby:5432), the migration steps the primary only;
 //   4. the instances' settings: Production, Storage__ApplySchemaOnStartup=false, the
 //      certificate paths pointing at secrets the instance mounts, an OTLP endpoint, and one
 //      https Identity__Issuer for both instances;
@@ -73,7 +81,7 @@ if (validate(compose)) {
 const services = compose.services ?? {};
 
 // 2. The services.
-const wanted = ["postgres", "migrate", "migrate-identity", "db-roles", "ersou-1", "ersou-2", "otel-collector", "jaeger"];
+const wanted = ["postgres", "postgres-standby", "migrate", "migrate-identity", "db-roles", "ersou-1", "ersou-2", "otel-collector", "jaeger"];
 const missing = wanted.filter((name) => !(name in services));
 if (missing.length > 0) {
   fail(`services missing: ${missing.join(", ")}`);
@@ -92,7 +100,9 @@ for (const [name] of Object.entries(services)) {
   }
 }
 const order = [
+  ["postgres-standby", "postgres", "service_healthy"],
   ["migrate", "postgres", "service_healthy"],
+  ["migrate", "postgres-standby", "service_healthy"],
   ["migrate-identity", "migrate", "service_completed_successfully"],
   ["db-roles", "migrate-identity", "service_completed_successfully"],
   ["ersou-1", "db-roles", "service_completed_successfully"],
@@ -100,14 +110,90 @@ const order = [
 ];
 const wrongOrder = order.filter(([from, to, condition]) => dependsOn(from)[to]?.condition !== condition);
 wrongOrder.forEach(([from, to, condition]) => fail(`${from} must depend on ${to} with condition ${condition}`));
-if (wrongOrder.length === 0) ok("start-up order: postgres healthy -> migrate -> migrate-identity -> db-roles -> ersou-1, ersou-2");
+if (wrongOrder.length === 0) ok("start-up order: postgres healthy -> postgres-standby healthy -> migrate -> migrate-identity -> db-roles -> ersou-1, ersou-2");
 if (!services.postgres?.healthcheck?.test) fail("postgres has no healthcheck");
 
-// 4. The instances' settings.
 const environment = (name) => {
   const e = services[name]?.environment ?? {};
   return Array.isArray(e) ? Object.fromEntries(e.map((s) => [s.split("=")[0], s.slice(s.indexOf("=") + 1)])) : e;
 };
+
+// 3b. The standby and the primary's replication settings.
+const commandOf = (name) => {
+  const c = services[name]?.command ?? [];
+  return Array.isArray(c) ? c.map(String) : String(c).split(/\s+/);
+};
+const settingsOf = (name) => {
+  const command = commandOf(name);
+  const settings = {};
+  command.forEach((part, i) => {
+    const text = part === "-c" ? command[i + 1] : part.startsWith("-c") && part.length > 2 ? part.slice(2) : null;
+    if (text?.includes("=")) settings[text.slice(0, text.indexOf("="))] = text.slice(text.indexOf("=") + 1);
+  });
+  return settings;
+};
+{
+  const problems = [];
+  const standby = services["postgres-standby"];
+  const primary = settingsOf("postgres");
+  if (primary.wal_level !== "replica" && primary.wal_level !== "logical") problems.push("postgres: no -c wal_level=replica");
+  if (!(Number(primary.max_wal_senders) >= 2)) problems.push("postgres: no -c max_wal_senders of 2 or more");
+  if (primary.hot_standby !== "on") problems.push("postgres: no -c hot_standby=on");
+  if ("synchronous_standby_names" in primary) {
+    problems.push("postgres: synchronous_standby_names on the command line: the first start's CREATE DATABASE would wait for a standby forever (20-replication.sh sets it)");
+  }
+  const replicationScript = join(base, "compose", "initdb", "20-replication.sh");
+  const names = existsSync(replicationScript)
+    ? [...readFileSync(replicationScript, "utf8").matchAll(/^ALTER SYSTEM SET synchronous_standby_names = '([^']*)';$/gm)].map((m) => m[1])
+    : [];
+  if (names.length !== 1) problems.push("compose/initdb/20-replication.sh does not set synchronous_standby_names once");
+  if (standby) {
+    const env = environment("postgres-standby");
+    if (standby.image !== services.postgres?.image) problems.push(`postgres-standby's image ${standby.image} is not the primary's ${services.postgres?.image}`);
+    if (!standby.healthcheck?.test) problems.push("postgres-standby has no healthcheck");
+    if (env.PRIMARY_HOST !== "postgres") problems.push("postgres-standby: PRIMARY_HOST is not postgres");
+    if (names.length === 1 && !names[0].split(/[\s,()]+/).includes(env.STANDBY_NAME)) {
+      problems.push(`postgres-standby: STANDBY_NAME ${env.STANDBY_NAME} is not named by the primary's synchronous_standby_names '${names[0]}'`);
+    }
+    for (const name of ["postgres", "postgres-standby"]) {
+      if (!environment(name).ERSOU_REPLICATION_PASSWORD) problems.push(`${name}: no ERSOU_REPLICATION_PASSWORD`);
+    }
+    const entrypoint = [].concat(standby.entrypoint ?? []).map(String);
+    const script = entrypoint.find((part) => part.endsWith(".sh"));
+    const mount = (standby.volumes ?? []).map((v) => (typeof v === "string" ? v.split(":") : [v.source, v.target])).find(([, target]) => script?.startsWith(`${target}/`));
+    const scriptFile = mount ? resolve(base, mount[0], script.slice(mount[1].length + 1)) : null;
+    if (!scriptFile || !existsSync(scriptFile)) {
+      problems.push(`postgres-standby: its entrypoint ${entrypoint.join(" ")} is not a script from a mounted folder of deploy/`);
+    } else if (!/pg_basebackup\b[^\n]*(--write-recovery-conf|\s-R\b)/.test(readFileSync(scriptFile, "utf8").replace(/\\\n/g, " "))) {
+      problems.push(`postgres-standby: ${mount[0]}/${script.slice(mount[1].length + 1)} does not run pg_basebackup --write-recovery-conf`);
+    }
+    if (commandOf("postgres-standby")[0] !== "postgres") problems.push("postgres-standby: its command does not start postgres");
+  }
+  problems.forEach((p) => fail(p));
+  if (problems.length === 0) {
+    ok(`postgres-standby: the primary's image, copied with pg_basebackup -R, named ${environment("postgres-standby").STANDBY_NAME} as in synchronous_standby_names '${names[0]}'; the primary has wal_level=${primary.wal_level}, max_wal_senders=${primary.max_wal_senders}, hot_standby=on`);
+  }
+}
+
+// 3c. The connection strings: the instances name both servers, the migrations the primary only.
+const hostsOf = (name) => (/(?:^|;)Host=([^;]*)/.exec(environment(name).ConnectionStrings__Postgres ?? "")?.[1] ?? "").split(",").filter(Boolean);
+{
+  const problems = [];
+  for (const name of ["ersou-1", "ersou-2"]) {
+    const hosts = hostsOf(name);
+    if (hosts.join(",") !== "postgres:5432,postgres-standby:5432") problems.push(`${name}: ConnectionStrings__Postgres has Host=${hosts.join(",")}, not postgres:5432,postgres-standby:5432`);
+  }
+  for (const name of ["migrate", "migrate-identity"]) {
+    const hosts = hostsOf(name);
+    if (hosts.length !== 1 || !/^postgres(:5432)?$/.test(hosts[0])) problems.push(`${name}: ConnectionStrings__Postgres has Host=${hosts.join(",")}, not the primary (postgres) alone`);
+  }
+  const roles = environment("db-roles");
+  if (roles.PGHOST !== "postgres") problems.push(`db-roles: PGHOST is ${roles.PGHOST}, not the primary (postgres)`);
+  problems.forEach((p) => fail(p));
+  if (problems.length === 0) ok("connection strings: ersou-1 and ersou-2 Host=postgres:5432,postgres-standby:5432; migrate, migrate-identity and db-roles the primary only");
+}
+
+// 4. The instances' settings.
 const mountedSecrets = (name) => (services[name]?.secrets ?? []).map((s) => (typeof s === "string" ? `/run/secrets/${s}` : s.target?.startsWith("/") ? s.target : `/run/secrets/${s.target ?? s.source}`));
 for (const name of ["ersou-1", "ersou-2", "migrate", "migrate-identity"]) {
   if (!(name in services)) continue;
