@@ -77,6 +77,10 @@ internal sealed record BenchOptions(
                                      consistency proofs timed through the API beside their SQL
           --log-fill-minutes M       stop filling after M minutes and measure at the size reached (default 10)
           --log-rounds R             ingest runs with the tree on and with it off, alternating (default 2)
+          --simulate-growth N        no database, no service: the link graph a run of each size up to N would leave
+                                     (100k, 1M, 2M, 5M, 10M, N), counted from the generator's incidents on the CPU
+                                     (nodes, link rows, degrees, matches); takes --seed and --out (default
+                                     bench-results/growth-<N>-<time>.json); docs/scaling.md
         """;
 
     public static BenchOptions Parse(string[] args)

@@ -62,12 +62,12 @@ internal sealed record MachineFacts(
         return long.TryParse(kb, out var value) ? value * 1024 : 0;
     }
 
-    private static string? CpuModel() =>
+    internal static string? CpuModel() =>
         File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
             : null;
 
-    private static async Task<string?> GitAsync(string repoRoot, string arguments)
+    internal static async Task<string?> GitAsync(string repoRoot, string arguments)
     {
         try
         {

@@ -26,6 +26,11 @@ public static class Program
             return 0;
         }
 
+        if (Growth.GrowthSimulation.Requested(args))
+        {
+            return await Growth.GrowthSimulation.RunAsync(args);
+        }
+
         BenchOptions options;
         try
         {
