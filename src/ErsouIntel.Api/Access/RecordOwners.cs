@@ -3,6 +3,7 @@ using ErsouIntel.Api.Cases.Reading;
 using ErsouIntel.Api.Incidents.Reading;
 using ErsouIntel.Domain;
 using Npgsql;
+using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Access;
 
@@ -10,7 +11,7 @@ namespace ErsouIntel.Api.Access;
 /// Whose record an id names, for the access log only: a record asked for and not given is named
 /// with its owning force, so that force's auditor sees who asked. Never part of an answer.
 /// </summary>
-public sealed class RecordOwners(NpgsqlDataSource db, CaseQueries cases)
+public sealed class RecordOwners(ReadSource db, CaseQueries cases)
 {
     /// <summary>The longest id text kept for an id that is not a uuid.</summary>
     public const int MaxIdText = 100;

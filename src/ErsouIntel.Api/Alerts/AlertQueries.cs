@@ -2,11 +2,12 @@ using ErsouIntel.Api.Access;
 using ErsouIntel.Api.GraphQL;
 using GraphQL;
 using Npgsql;
+using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Alerts;
 
 /// <summary>A person's alerts, newest first: the outbox read by recipient, paged by position behind each alert's id.</summary>
-public sealed class AlertQueries(NpgsqlDataSource db)
+public sealed class AlertQueries(ReadSource db)
 {
     public const string RecordType = "Alert";
 

@@ -94,6 +94,15 @@ public sealed partial class GraphQLHttpEndpoint(
             CancellationToken = http.RequestAborted,
         });
 
+        // Refused before it ran because nothing can be logged durably now (no primary, or too few synchronous
+        // standbys): nothing was read or changed, so there is nothing to log, and the log could not take it anyway.
+        if (result.Errors?.Any(e => e is DatabaseUnavailableError) == true)
+        {
+            response.Headers.RetryAfter = "5";
+            await WriteErrorAsync(http, mediaType, StatusCodes.Status503ServiceUnavailable, result.Errors.OfType<DatabaseUnavailableError>().First().Message, ErrorCodes.Internal);
+            return;
+        }
+
         // DPA 2018 s.62: what the request read or changed is logged before any of it leaves, and
         // if it cannot be logged nothing leaves. Written even when the caller has gone away: the
         // records were read all the same.
@@ -116,7 +125,7 @@ public sealed partial class GraphQLHttpEndpoint(
 
         // The database was out of reach, or the request ran out of time: a clear, retryable answer,
         // and none of a half-done result (what did commit was logged above and answers UNCHANGED to the resend).
-        if (result.Errors?.Any(e => (e is global::GraphQL.Execution.UnhandledError && DatabaseUnreachable(e.InnerException)) || e.Code == "TIMEOUT") == true)
+        if (result.Errors?.Any(e => (e is global::GraphQL.Execution.UnhandledError && DatabaseErrors.Unreachable(e.InnerException)) || e.Code == "TIMEOUT") == true)
         {
             response.Headers.RetryAfter = "5";
             await WriteErrorAsync(http, mediaType, StatusCodes.Status503ServiceUnavailable,
@@ -154,20 +163,6 @@ public sealed partial class GraphQLHttpEndpoint(
                 error.Code = ErrorCodes.BadUserInput;
             }
         }
-    }
-
-    /// <summary>Connection failures and timeouts talking to PostgreSQL, wrapped however deep (Marten wraps Npgsql's).</summary>
-    private static bool DatabaseUnreachable(Exception? exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is Npgsql.NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>Chooses the response media type from the Accept header, or null when nothing acceptable is asked for.</summary>

@@ -30,7 +30,7 @@ public static class GraphQLSetup
                 telemetry.RecordException = false;
             })
             // Marten sessions are not thread-safe: resolve sibling fields one after another.
-            .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query)
+            .AddExecutionStrategy<ReadExecutionStrategy>(OperationType.Query)
             .AddExecutionStrategy<MutationExecutionStrategy>(OperationType.Mutation)
             .AddExecutionStrategy<Subscriptions.ScopedSubscriptionStrategy>(OperationType.Subscription)
             .AddComplexityAnalyzer(c =>

@@ -13,7 +13,8 @@ public static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddNpgSql(sp => sp.GetRequiredService<NpgsqlDataSource>(), name: "postgresql", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(3))
-            .AddCheck<DeadLetterHealthCheck>("link-graph", failureStatus: HealthStatus.Degraded, tags: [ReadyTag], timeout: TimeSpan.FromSeconds(3));
+            .AddCheck<DeadLetterHealthCheck>("link-graph", failureStatus: HealthStatus.Degraded, tags: [ReadyTag], timeout: TimeSpan.FromSeconds(3))
+            .AddCheck<ReplicationHealthCheck>("replication", tags: [ReadyTag]);
         return services;
     }
 

@@ -35,7 +35,7 @@ public static class DevelopmentDatabase
             ?? throw new InvalidOperationException(
                 "ConnectionStrings:Postgres is not set and no repository checkout was found to hold a local cluster. " +
                 "Set ConnectionStrings__Postgres.");
-        var admin = await LocalPostgres.EnsureRunningAsync(Path.Combine(root, ".local", "postgres"), log, forTests: false, cancellation);
+        var admin = await LocalPostgres.EnsureRunningAsync(Path.Combine(root, ".local", "postgres"), log, forTests: false, cancellation: cancellation);
         await EnsureDatabaseAsync(admin, DatabaseName, cancellation);
         var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = DatabaseName }.ConnectionString;
         log.WriteLine($"ConnectionStrings:Postgres was not set; using database '{DatabaseName}' on the local cluster.");

@@ -12,12 +12,13 @@ namespace ErsouIntel.Api.Hosting;
 /// configured. Started as an unprivileged user because PostgreSQL refuses to run as root.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public static class LocalPostgres
+public static partial class LocalPostgres
 {
     private const string SuperUser = "postgres";
 
     /// <summary>Starts the cluster in <paramref name="folder"/> (or reuses it when it already runs) and returns a connection string to its <c>postgres</c> database.</summary>
-    public static async Task<string> EnsureRunningAsync(string folder, TextWriter log, bool forTests, CancellationToken cancellation = default)
+    /// <param name="moreSettings">Server settings after the others (<c>-c name=value ...</c>): a later setting wins.</param>
+    public static async Task<string> EnsureRunningAsync(string folder, TextWriter log, bool forTests, string? moreSettings = null, CancellationToken cancellation = default)
     {
         Directory.CreateDirectory(folder);
         // One starter at a time: the run command and the tests may start side by side.
@@ -71,8 +72,14 @@ public static class LocalPostgres
                 " -c shared_buffers=2GB -c max_wal_size=8GB -c checkpoint_timeout=15min";
         }
 
+        if (moreSettings is not null)
+        {
+            settings += " " + moreSettings;
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(folder, "options"), settings, cancellation);
         GiveTo(runAs, folder);
-        Run(runAs, Path.Combine(bin, "pg_ctl"), $"start -D \"{data}\" -w -t 60 -l \"{Path.Combine(folder, "server.log")}\" -o \"{settings}\"", log);
+        Start(runAs, bin, folder, settings, log);
         await File.WriteAllTextAsync(portFile, port.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellation);
         log.WriteLine($"Started a local PostgreSQL at 127.0.0.1:{port} (data in {data}, log in {Path.Combine(folder, "server.log")}).");
         return ConnectionString(port, password);
@@ -94,6 +101,9 @@ public static class LocalPostgres
             Run(runAs, Path.Combine(bin, "pg_ctl"), $"stop -D \"{data}\" -m fast -w", log);
         }
     }
+
+    private static void Start(string? runAs, string bin, string folder, string settings, TextWriter log) =>
+        Run(runAs, Path.Combine(bin, "pg_ctl"), $"start -D \"{Path.Combine(folder, "data")}\" -w -t 60 -l \"{Path.Combine(folder, "server.log")}\" -o \"{settings}\"", log);
 
     private static string ConnectionString(int port, string password) =>
         new NpgsqlConnectionStringBuilder

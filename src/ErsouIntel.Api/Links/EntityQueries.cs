@@ -2,6 +2,7 @@ using ErsouIntel.Api.Access;
 using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Domain;
 using Npgsql;
+using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Links;
 
@@ -46,7 +47,7 @@ public sealed record EntityView(Guid Id, string Kind, IReadOnlyList<Sighting> Si
 /// <summary>One incident's account of a courier or suspect.</summary>
 public sealed record Sighting(Guid IncidentId, int Ordinal, Force Force, DateTimeOffset OccurredAt, string? Name, string? Description, string? Registration);
 
-public sealed class EntityQueries(NpgsqlDataSource db)
+public sealed class EntityQueries(ReadSource db)
 {
     /// <summary>Most sightings one person is assembled from; a person is seen on tens of incidents, not thousands.</summary>
     public const int MaxSightings = 1000;

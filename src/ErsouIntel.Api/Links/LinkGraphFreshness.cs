@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Links;
 
@@ -9,7 +10,7 @@ namespace ErsouIntel.Api.Links;
 /// rare and made by people; incident pushes, the volume, are answered from the rows they wrote and
 /// never wait. Inline, the change is in the read model already and nothing waits.
 /// </summary>
-public sealed class LinkGraphFreshness(NpgsqlDataSource db, LinkGraphApplyOptions options)
+public sealed class LinkGraphFreshness(ReadSource db, LinkGraphApplyOptions options)
 {
     /// <summary>The longest a case change waits for the daemon before answering with what the read model has.</summary>
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(10);

@@ -5,6 +5,7 @@ using ErsouIntel.Api.Incidents.Reading;
 using ErsouIntel.Domain;
 using GraphQL.Types;
 using Npgsql;
+using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Links;
 
@@ -37,7 +38,7 @@ public readonly record struct EntityNode(Guid Id, string NodeKind, string Key);
 /// Entity nodes (numbers, vehicles, couriers, suspects) as link-graph nodes, for every parent of a
 /// level at once: a statement for the couriers, one for the suspects, one for the degrees.
 /// </summary>
-public sealed class LinkNodes(NpgsqlDataSource db, EntityQueries people, IncidentQueries incidents)
+public sealed class LinkNodes(ReadSource db, EntityQueries people, IncidentQueries incidents)
 {
     public static BatchLoader<EntityNode, LinkNodeView> OfEntity { get; } = new(async (services, viewer, nodes, cancellation) =>
         (await services.GetRequiredService<LinkNodes>().EntitiesAsync(viewer, nodes, cancellation)).ToLookup(n => n.Node, n => n.View));
@@ -51,7 +52,7 @@ public sealed class LinkNodes(NpgsqlDataSource db, EntityQueries people, Inciden
     public async Task<IReadOnlyList<LinkNodeView>> IncidentsAsync(Viewer viewer, IReadOnlyList<Guid> ids, CancellationToken cancellation)
     {
         var full = (await incidents.ByIdsAsync(viewer, ids, cancellation)).ToDictionary(r => r.Id);
-        var pointers = await RecordPointer.LoadAsync(db, viewer, [.. ids.Where(id => !full.ContainsKey(id))], cancellation);
+        var pointers = await RecordPointer.LoadAsync(db.Current, viewer, [.. ids.Where(id => !full.ContainsKey(id))], cancellation);
         var degrees = new Dictionary<Guid, int>();
         if (full.Count > 0)
         {

@@ -6,6 +6,7 @@ using GraphQL;
 using GraphQL.Types;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Links;
 
@@ -74,7 +75,7 @@ public sealed record CourierWalk(IReadOnlyList<CourierLink> Links, bool Complete
 /// (<see cref="LinkBudget"/>); an answer cut there says so (<see cref="CourierWalk.Complete"/>).
 /// A courier's pointers are the incidents on its shortest paths back to the start.
 /// </summary>
-public sealed class LinkedCouriers(NpgsqlDataSource db, EntityQueries entities)
+public sealed class LinkedCouriers(ReadSource db, EntityQueries entities)
 {
     public const int MinHops = 1;
     public const int MaxHops = 4;

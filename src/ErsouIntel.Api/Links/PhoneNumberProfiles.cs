@@ -6,6 +6,7 @@ using ErsouIntel.Domain;
 using GraphQL;
 using GraphQL.Types;
 using Npgsql;
+using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Links;
 
@@ -27,7 +28,7 @@ public static class PhoneNumberProfileField
 /// to the viewer only through withheld records answers null (its pointers still come through
 /// <c>linkedCouriers</c> and <c>matches</c>).
 /// </summary>
-public sealed class PhoneNumberProfiles(NpgsqlDataSource db, IncidentQueries incidents)
+public sealed class PhoneNumberProfiles(ReadSource db, IncidentQueries incidents)
 {
     public const int MaxIncidents = 500;
 
@@ -67,7 +68,7 @@ public sealed class PhoneNumberProfiles(NpgsqlDataSource db, IncidentQueries inc
 
         var shown = visible.OrderByDescending(v => v.OccurredAt).ThenBy(v => v.Id).Take(MaxIncidents).Select(v => v.Id).ToList();
         var rows = await incidents.ByIdsAsync(viewer, shown, cancellation);
-        var pointers = RecordPointer.Ordered((await RecordPointer.LoadAsync(db, viewer, all, cancellation)).Values);
+        var pointers = RecordPointer.Ordered((await RecordPointer.LoadAsync(db.Current, viewer, all, cancellation)).Values);
         return new PhoneNumberProfile(
             e164,
             pointers.Select(p => p.Force).Distinct().Order().ToList(),

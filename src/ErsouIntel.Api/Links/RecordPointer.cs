@@ -35,7 +35,7 @@ public sealed record RecordPointer(Guid IncidentId, Force Force, string ForceRef
 
     /// <summary>The pointer of each incident a field names (an alert's cause), read with the rest of its level.</summary>
     public static BatchLoader<Guid, RecordPointer> ById { get; } = new(async (services, viewer, ids, cancellation) =>
-        (await LoadAsync(services.GetRequiredService<NpgsqlDataSource>(), viewer, [.. ids], cancellation)).Values.ToLookup(p => p.IncidentId));
+        (await LoadAsync(services.GetRequiredService<Storage.Replicas.ReadSource>().Current, viewer, [.. ids], cancellation)).Values.ToLookup(p => p.IncidentId));
 
     public static IReadOnlyList<RecordPointer> Ordered(IEnumerable<RecordPointer> pointers) =>
         pointers.OrderBy(p => p.Force).ThenBy(p => p.ForceReference, StringComparer.Ordinal).ToList();

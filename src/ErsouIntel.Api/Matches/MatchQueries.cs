@@ -4,6 +4,7 @@ using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Api.Links;
 using ErsouIntel.Domain;
 using Npgsql;
+using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Matches;
 
@@ -19,7 +20,7 @@ public sealed record Match(Guid Id, DateTimeOffset DetectedAt, MatchKind Kind, s
 /// the forces involved, newest first. The key of a person match is the entity id, never the
 /// name or PNC ID behind it.
 /// </summary>
-public sealed class MatchQueries(NpgsqlDataSource db)
+public sealed class MatchQueries(ReadSource db)
 {
     public const string RecordType = "Match";
 
@@ -161,7 +162,7 @@ public sealed class MatchQueries(NpgsqlDataSource db)
             }
         }
 
-        var pointers = await RecordPointer.LoadAsync(db, viewer, byMatch.Values.SelectMany(v => v).ToHashSet(), cancellation);
+        var pointers = await RecordPointer.LoadAsync(db.Current, viewer, byMatch.Values.SelectMany(v => v).ToHashSet(), cancellation);
         return byMatch.ToDictionary(m => m.Key, m => RecordPointer.Ordered(m.Value.Where(pointers.ContainsKey).Select(id => pointers[id])));
     }
 }

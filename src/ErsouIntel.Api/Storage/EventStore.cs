@@ -38,7 +38,18 @@ public static class EventStore
 
         // Npgsql's connect timeout (15 s unless the connection string says otherwise) also bounds the wait
         // for a pooled connection, so it is left alone: a stopped server refuses at once anyway.
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(WithoutJit(connectionString)).Build());
+        // One host: one data source. Several (Npgsql's multi-host form): the primary among them for everything that
+        // writes or must be current, standbys for the reads ReadSource routes, watched by the replica monitor.
+        var withoutJit = WithoutJit(connectionString);
+        services.AddSingleton(_ => Replicas.DatabaseHosts.From(withoutJit));
+        services.AddSingleton(provider => provider.GetRequiredService<Replicas.DatabaseHosts>().Primary);
+        services.AddOptions<Replicas.ReplicationOptions>().BindConfiguration(Replicas.ReplicationOptions.Section);
+        services.AddSingleton<Replicas.ReplicaMonitor>();
+        services.AddSingleton<Replicas.ReadSource>();
+        if (Replicas.DatabaseHosts.HostNames(connectionString).Count > 1)
+        {
+            services.AddHostedService(provider => provider.GetRequiredService<Replicas.ReplicaMonitor>());
+        }
 
         var marten = services.AddMarten(options =>
             {

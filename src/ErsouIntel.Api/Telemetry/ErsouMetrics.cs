@@ -27,7 +27,12 @@ public static class ErsouMetrics
         "ersou.requests.unauthenticated", unit: "{request}",
         description: "GraphQL requests refused for want of a valid token (no_token, invalid_token, no_subject): counted here, not in the access log, which names only known callers.");
 
+    private static readonly Counter<long> Reads = Meter.CreateCounter<long>(
+        "ersou.reads.routed", unit: "{operation}", description: "GraphQL reads by where they were served (standby, primary), when the connection string names standbys.");
+
     private static long deadLetters;
+
+    private static IReadOnlyList<Measurement<double>> replicationLag = [];
 
     private static IReadOnlyDictionary<string, long> projectionLag = new Dictionary<string, long>();
 
@@ -38,10 +43,20 @@ public static class ErsouMetrics
         Meter.CreateObservableGauge("ersou.projection.lag",
             () => Volatile.Read(ref projectionLag).Select(p => new Measurement<long>(p.Value, new KeyValuePair<string, object?>("projection", p.Key))),
             unit: "{event}", description: "Events stored but not yet applied by an async projection shard (LinkGraph:All with LinkGraph:Apply=Daemon), as last sampled.");
+        Meter.CreateObservableGauge("ersou.replication.lag", () => Volatile.Read(ref replicationLag), unit: "s",
+            description: "How old each standby's view of the primary is (the replica monitor's last round); a standby never seen to catch up reads as -1.");
     }
 
     /// <summary>The lag of each async projection shard, by shard name (ProjectionLag samples it).</summary>
     public static void ProjectionLagSampled(IReadOnlyDictionary<string, long> lag) => Volatile.Write(ref projectionLag, lag);
+
+    /// <summary>Each standby's lag in seconds, from the replica monitor's round.</summary>
+    public static void ReplicationSampled(Storage.Replicas.ReplicationView view, long now, long frequency) =>
+        Volatile.Write(ref replicationLag, [.. view.Standbys.Select(s => new Measurement<double>(
+            s.CaughtUpAt is { } at ? (double)(now - at) / frequency : -1, new KeyValuePair<string, object?>("host", s.Host)))]);
+
+    public static void ReadRouted(string target) =>
+        Reads.Add(1, new KeyValuePair<string, object?>("target", target));
 
     public static void DeadLettersCounted(long count) => Interlocked.Exchange(ref deadLetters, count);
 

@@ -40,12 +40,17 @@ public class ServiceFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await TestPostgres.CreateDatabaseAsync(GetType().Name);
+        ConnectionString = await CreateDatabaseAsync();
         await PrepareAsync();
         app = await StartAsync(ConnectionString, Settings, ConfigureTestServices, Environment);
         Http = ClientFor(app);
         await SeedAsync();
     }
+
+    /// <summary>Makes the fixture's database: on the shared test server unless a fixture brings servers of its own.</summary>
+    protected virtual Task<string> CreateDatabaseAsync() => TestPostgres.CreateDatabaseAsync(GetType().Name);
+
+    protected virtual Task DropDatabaseAsync() => TestPostgres.DropDatabaseAsync(ConnectionString);
 
     /// <summary>Runs before the service starts, after its database is made (the database-per-force fixture makes its force databases here).</summary>
     protected virtual Task PrepareAsync() => Task.CompletedTask;
@@ -64,7 +69,7 @@ public class ServiceFixture : IAsyncLifetime
 
         if (ConnectionString is not null)
         {
-            await TestPostgres.DropDatabaseAsync(ConnectionString);
+            await DropDatabaseAsync();
         }
     }
 

@@ -1,6 +1,7 @@
 using ErsouIntel.Api.Audit.Tree;
 using ErsouIntel.Domain.Transparency;
 using Microsoft.Extensions.Options;
+using ErsouIntel.Api.Storage.Replicas;
 using Npgsql;
 
 namespace ErsouIntel.Api.Audit.Checkpoints;
@@ -15,6 +16,11 @@ namespace ErsouIntel.Api.Audit.Checkpoints;
 /// <c>synchronous_commit</c> asks (a synchronous standby included). Only then is the checkpoint served, so a
 /// failover can never lose an entry a served checkpoint covers, and the log never signs two roots for one size.
 /// And two signers of one size sign the same root: the tree's nodes are written once and never change.
+/// </para>
+/// <para>
+/// With standbys, the signature also waits until every standby streaming has flushed the primary's WAL past that commit
+/// (<see cref="StandbyFlush"/>): a promoted standby then holds every entry a signed checkpoint covers, so witnesses
+/// never see a fork. A standby that lags only delays the next signature.
 /// </para>
 /// </summary>
 public sealed partial class CheckpointSigner(NpgsqlDataSource db, LogKeys keys, IOptions<LogOptions> options, TimeProvider clock, ILogger<CheckpointSigner> logger) : BackgroundService
@@ -65,6 +71,12 @@ public sealed partial class CheckpointSigner(NpgsqlDataSource db, LogKeys keys, 
         var pending = await PendingAsync(cancellation);
         if (pending is not { } checkpoint)
         {
+            return null;
+        }
+
+        if (!await StandbyFlush.WaitAsync(db, options.Value.CheckpointInterval, cancellation))
+        {
+            LogWaitingForStandbys(logger, checkpoint.Size);
             return null;
         }
 
@@ -131,6 +143,9 @@ public sealed partial class CheckpointSigner(NpgsqlDataSource db, LogKeys keys, 
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Signed the access log's checkpoint at tree size {Size}")]
     private static partial void LogSigned(ILogger logger, long size);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Not signing the access log at tree size {Size} yet: a standby has not flushed it (or the role cannot see pg_stat_replication: grant pg_monitor)")]
+    private static partial void LogWaitingForStandbys(ILogger logger, long size);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The access log's checkpoint could not be signed this time; the next tick tries again")]
     private static partial void LogSigningFailed(ILogger logger, Exception exception);

@@ -6,6 +6,7 @@ using ErsouIntel.Api.Incidents.Reading;
 using ErsouIntel.Domain;
 using ErsouIntel.Domain.Cases;
 using Npgsql;
+using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Cases.Reading;
 
@@ -33,7 +34,7 @@ public sealed record CaseRow(Guid Id, string Reference, string Title, string? Op
 
 
 /// <summary><c>case(id)</c>, <c>cases</c>, and the cases and incidents a case shows: only to its members and its lead force's investigators.</summary>
-public sealed class CaseQueries(NpgsqlDataSource db)
+public sealed class CaseQueries(ReadSource db)
 {
     public const string RecordType = "Case";
 

@@ -3,6 +3,7 @@ using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Domain;
 using ErsouIntel.Domain.Incidents;
 using Npgsql;
+using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Incidents.Reading;
 
@@ -12,7 +13,7 @@ public sealed record IncidentFilter(Force? Force, IncidentCategory? Category, Da
 /// <c>incident(id)</c> and <c>incidents(filter)</c>: only what the viewer sees in full. A withheld
 /// record is not in the list, not in a count, and by id answers exactly as an unknown id does.
 /// </summary>
-public sealed class IncidentQueries(NpgsqlDataSource db)
+public sealed class IncidentQueries(ReadSource db)
 {
     public const string RecordType = "Incident";
 

@@ -5,6 +5,7 @@ using ErsouIntel.Domain;
 using GraphQL;
 using GraphQL.Types;
 using Npgsql;
+using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Links.Questions;
 
@@ -42,7 +43,7 @@ public sealed record LinkStart(EntityKind Kind, string Canonical, IReadOnlyList<
 /// passes through withheld records, which then show only as pointers); a service id the viewer may
 /// not see starts nothing, and is named in the scope's REFUSED entry as an unknown one is.
 /// </summary>
-public sealed class LinkStarts(NpgsqlDataSource db, EntityQueries people, RecordOwners owners)
+public sealed class LinkStarts(ReadSource db, EntityQueries people, RecordOwners owners)
 {
     public async Task<LinkStart> ResolveAsync(AccessScope scope, EntityRef asked, CancellationToken cancellation)
     {

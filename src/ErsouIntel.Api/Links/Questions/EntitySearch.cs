@@ -3,6 +3,7 @@ using ErsouIntel.Api.Audit;
 using ErsouIntel.Api.Incidents.Reading;
 using Npgsql;
 using NpgsqlTypes;
+using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Links.Questions;
 
@@ -18,7 +19,7 @@ namespace ErsouIntel.Api.Links.Questions;
 /// nothing unless the record is seen in full, and an id not given is noted as REFUSED as an unknown
 /// one is. Names are matched only on sightings the caller sees in full, in the database.
 /// </summary>
-public sealed class EntitySearch(NpgsqlDataSource db, EntityQueries people, LinkNodes nodes, RecordOwners owners)
+public sealed class EntitySearch(ReadSource db, EntityQueries people, LinkNodes nodes, RecordOwners owners)
 {
     /// <summary>
     /// Most sightings a name is looked for among: a common prefix ("dan") matches thousands, and one

@@ -3,6 +3,7 @@ using ErsouIntel.Domain;
 using ErsouIntel.Domain.Incidents;
 using GraphQL;
 using Npgsql;
+using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Links.Questions;
 
@@ -14,7 +15,7 @@ namespace ErsouIntel.Api.Links.Questions;
 /// for a viewer without a scope (nothing it passes is logged); the answer's nodes alone are read
 /// again for the caller through <see cref="LinkNodes"/>, which logs them.
 /// </summary>
-public sealed class NetworkWalk(NpgsqlDataSource db, LinkStarts starts, LinkNodes nodes, EntityQueries people)
+public sealed class NetworkWalk(ReadSource db, LinkStarts starts, LinkNodes nodes, EntityQueries people)
 {
     public async Task<LinkNetworkView> WalkAsync(AccessScope scope, LinkBudget budget, IReadOnlyList<EntityRef> around, int maxHops, int maxNodes, CancellationToken cancellation)
     {

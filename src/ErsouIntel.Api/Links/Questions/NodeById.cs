@@ -33,7 +33,7 @@ public static class NodeByIdField
         var services = ctx.RequestServices!;
         var asked = ctx.GetArgument<string>("id");
         var isId = Guid.TryParse(asked, out var id);
-        var type = isId ? await TypeOfAsync(services.GetRequiredService<NpgsqlDataSource>(), id, ctx.CancellationToken) : null;
+        var type = isId ? await TypeOfAsync(services.GetRequiredService<Storage.Replicas.ReadSource>().Current, id, ctx.CancellationToken) : null;
         switch (type)
         {
             case IncidentQueries.RecordType:

@@ -2,6 +2,7 @@ using ErsouIntel.Api.Access;
 using ErsouIntel.Api.GraphQL;
 using GraphQL;
 using Npgsql;
+using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Links.Questions;
 
@@ -33,7 +34,7 @@ namespace ErsouIntel.Api.Links.Questions;
 /// clear error QUERY_TOO_COMPLEX; a path found is proven shortest and returned.
 /// </para>
 /// </summary>
-public sealed class PathSearch(NpgsqlDataSource db, LinkStarts starts, LinkNodes linkNodes)
+public sealed class PathSearch(ReadSource db, LinkStarts starts, LinkNodes linkNodes)
 {
     /// <summary>The most shortest paths read before ordering: past it the order holds among those read (the walk's own order, by graph ids).</summary>
     public const int MaxCandidates = 500;
@@ -172,7 +173,7 @@ public sealed class PathSearch(NpgsqlDataSource db, LinkStarts starts, LinkNodes
     }
 
     /// <summary>The graph as far as one question has read it, and the search over it.</summary>
-    private sealed class Walk(NpgsqlDataSource db, Viewer viewer, int allowance)
+    private sealed class Walk(ReadSource db, Viewer viewer, int allowance)
     {
         private readonly Dictionary<Guid, HashSet<Guid>> incidentsOf = [];
         private readonly Dictionary<Guid, HashSet<Guid>> entitiesOf = [];

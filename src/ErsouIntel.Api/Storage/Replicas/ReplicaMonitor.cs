@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ErsouIntel.Api.Storage.Replicas;
+
+/// <summary>
+/// Asks every host where it stands, every <see cref="ReplicationOptions.PollInterval"/>: the primary its WAL position
+/// and how many synchronous standbys stream, each standby how far it has replayed. From those comes each standby's lag
+/// (how old its view is), which decides the read set (<see cref="ReadSource"/>), readiness and the lag metric. Runs only
+/// when the connection string names more than one host.
+/// </summary>
+public sealed partial class ReplicaMonitor(DatabaseHosts hosts, IOptions<ReplicationOptions> options, TimeProvider clock, ILogger<ReplicaMonitor> logger)
+    : BackgroundService
+{
+    private const string PrimarySql =
+        "select (pg_current_wal_lsn() - '0/0')::bigint, current_setting('synchronous_standby_names'), " +
+        // Without pg_monitor (or pg_read_all_stats) the sync_state column reads null: unknown, not zero.
+        "case when pg_has_role(current_user, 'pg_read_all_stats', 'member') then " +
+        "(select count(*) from pg_stat_replication where state = 'streaming' and sync_state in ('sync', 'quorum'))::int end";
+
+    private const string StandbySql = "select pg_is_in_recovery(), (pg_last_wal_replay_lsn() - '0/0')::bigint";
+
+    private readonly List<(long At, long Lsn)> primarySamples = [];
+    private readonly Dictionary<string, long?> caughtUp = [];
+    private readonly HashSet<string> reported = [];
+    private ReplicationView view = ReplicationView.Unknown;
+
+    /// <summary>The last round's view (all-primary before the first).</summary>
+    public ReplicationView View => Volatile.Read(ref view);
+
+    public long MaxLagTicks => (long)(options.Value.MaxReadLag.TotalSeconds * clock.TimestampFrequency);
+
+    /// <summary>A standby that failed a read between two rounds: out of the read set until the next round finds it again.</summary>
+    public void Lost(string host)
+    {
+        var current = View;
+        Volatile.Write(ref view, current with { Standbys = [.. current.Standbys.Select(s => s.Host == host ? s with { Reachable = false } : s)] });
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.PollInterval, clock);
+        do
+        {
+            Volatile.Write(ref view, await RoundAsync(stoppingToken));
+            Telemetry.ErsouMetrics.ReplicationSampled(View, clock.GetTimestamp(), clock.TimestampFrequency);
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One round: the primary first (its position then is what a standby must reach), then every host.</summary>
+    public async Task<ReplicationView> RoundAsync(CancellationToken cancellation)
+    {
+        var at = clock.GetTimestamp();
+        bool primaryReachable;
+        int needed = 0;
+        int? streaming = null;
+        try
+        {
+            await using var command = hosts.Primary.CreateCommand(PrimarySql);
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            await reader.ReadAsync(cancellation);
+            primarySamples.Add((at, reader.GetInt64(0)));
+            needed = ReplicationRules.SynchronousNeeded(reader.GetString(1));
+            streaming = reader.IsDBNull(2) ? null : reader.GetInt32(2);
+            primaryReachable = true;
+            Recovered("primary");
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            primaryReachable = false;
+            Failed("primary", e);
+        }
+
+        // Samples old enough that no readable standby could still be behind them are of no more use.
+        var oldest = at - (2 * MaxLagTicks);
+        primarySamples.RemoveAll(s => s.At < oldest && primarySamples.Count > 1);
+
+        var standbys = new List<StandbyView>();
+        foreach (var host in hosts.Hosts)
+        {
+            try
+            {
+                await using var command = host.Probe.CreateCommand(StandbySql);
+                await using var reader = await command.ExecuteReaderAsync(cancellation);
+                await reader.ReadAsync(cancellation);
+                if (!reader.GetBoolean(0))
+                {
+                    caughtUp.Remove(host.Name);
+                    Recovered(host.Name);
+                    continue;
+                }
+
+                var before = caughtUp.GetValueOrDefault(host.Name);
+                var now = ReplicationRules.CaughtUpAt(primarySamples, reader.IsDBNull(1) ? long.MinValue : reader.GetInt64(1), before);
+                caughtUp[host.Name] = now;
+                standbys.Add(new StandbyView(host.Name, true, now));
+                Recovered(host.Name);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                // A host that does not answer may be a standby or the primary that went away: either way no reads.
+                standbys.Add(new StandbyView(host.Name, false, caughtUp.GetValueOrDefault(host.Name)));
+                Failed(host.Name, e);
+            }
+        }
+
+        return new ReplicationView(primaryReachable, needed, streaming, standbys);
+    }
+
+    private void Failed(string host, Exception e)
+    {
+        if (reported.Add(host))
+        {
+            LogHostLost(logger, host, e.Message);
+        }
+    }
+
+    private void Recovered(string host)
+    {
+        if (reported.Remove(host))
+        {
+            LogHostBack(logger, host);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database host {Host} does not answer the replica monitor: {Reason}")]
+    private static partial void LogHostLost(ILogger logger, string host, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database host {Host} answers the replica monitor again")]
+    private static partial void LogHostBack(ILogger logger, string host);
+}
