@@ -74,7 +74,7 @@ public sealed partial class ReplicaMonitor(DatabaseHosts hosts, IOptions<Replica
 
         // Samples old enough that no readable standby could still be behind them are of no more use.
         var oldest = at - (2 * MaxLagTicks);
-        primarySamples.RemoveAll(s => s.At < oldest && primarySamples.Count > 1);
+        primarySamples.RemoveAll(s => s.At < oldest);
 
         var standbys = new List<StandbyView>();
         foreach (var host in hosts.Hosts)
