@@ -1,9 +1,9 @@
 using ErsouIntel.Api.Audit;
 using ErsouIntel.Api.Cases.Reading;
 using ErsouIntel.Api.Incidents.Reading;
+using ErsouIntel.Api.Storage.Replicas;
 using ErsouIntel.Domain;
 using Npgsql;
-using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Access;
 

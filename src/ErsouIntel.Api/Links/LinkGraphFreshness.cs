@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Npgsql;
 using ErsouIntel.Api.Storage.Replicas;
+using Npgsql;
 
 namespace ErsouIntel.Api.Links;
 

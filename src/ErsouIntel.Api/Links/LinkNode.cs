@@ -2,10 +2,10 @@ using ErsouIntel.Api.Access;
 using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Api.Incidents;
 using ErsouIntel.Api.Incidents.Reading;
+using ErsouIntel.Api.Storage.Replicas;
 using ErsouIntel.Domain;
 using GraphQL.Types;
 using Npgsql;
-using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Links;
 

@@ -1,12 +1,12 @@
 using ErsouIntel.Api.Access;
 using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Api.Links.Questions;
+using ErsouIntel.Api.Storage.Replicas;
 using ErsouIntel.Domain;
 using GraphQL;
 using GraphQL.Types;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Links;
 

@@ -2,9 +2,9 @@ using ErsouIntel.Api.Access;
 using ErsouIntel.Api.Cases.Reading;
 using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Api.Links;
+using ErsouIntel.Api.Storage.Replicas;
 using ErsouIntel.Domain;
 using Npgsql;
-using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Matches;
 

@@ -1,7 +1,7 @@
 using ErsouIntel.Api.Audit.Tree;
+using ErsouIntel.Api.Storage.Replicas;
 using ErsouIntel.Domain.Transparency;
 using Microsoft.Extensions.Options;
-using ErsouIntel.Api.Storage.Replicas;
 using Npgsql;
 
 namespace ErsouIntel.Api.Audit.Checkpoints;

@@ -3,10 +3,10 @@ using ErsouIntel.Api.Audit;
 using ErsouIntel.Api.GraphQL;
 using ErsouIntel.Api.Incidents;
 using ErsouIntel.Api.Incidents.Reading;
+using ErsouIntel.Api.Storage.Replicas;
 using ErsouIntel.Domain;
 using ErsouIntel.Domain.Cases;
 using Npgsql;
-using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Cases.Reading;
 

@@ -1,9 +1,9 @@
 using ErsouIntel.Api.Access;
 using ErsouIntel.Api.GraphQL;
+using ErsouIntel.Api.Storage.Replicas;
 using ErsouIntel.Domain;
 using ErsouIntel.Domain.Incidents;
 using Npgsql;
-using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Incidents.Reading;
 

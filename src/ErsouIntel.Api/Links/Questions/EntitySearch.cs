@@ -1,9 +1,9 @@
 using ErsouIntel.Api.Access;
 using ErsouIntel.Api.Audit;
 using ErsouIntel.Api.Incidents.Reading;
+using ErsouIntel.Api.Storage.Replicas;
 using Npgsql;
 using NpgsqlTypes;
-using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Links.Questions;
 

@@ -1,9 +1,9 @@
 using ErsouIntel.Api.Access;
+using ErsouIntel.Api.Storage.Replicas;
 using ErsouIntel.Domain;
 using ErsouIntel.Domain.Incidents;
 using GraphQL;
 using Npgsql;
-using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Links.Questions;
 

@@ -1,8 +1,8 @@
 using ErsouIntel.Api.Access;
 using ErsouIntel.Api.GraphQL;
+using ErsouIntel.Api.Storage.Replicas;
 using GraphQL;
 using Npgsql;
-using ErsouIntel.Api.Storage.Replicas;
 
 namespace ErsouIntel.Api.Links.Questions;
 
