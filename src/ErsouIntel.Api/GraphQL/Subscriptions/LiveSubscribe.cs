@@ -23,6 +23,7 @@ public sealed partial class LiveSubscribe(
     IServiceScopeFactory scopes,
     AccessLogWriter accessLog,
     IOptions<GraphQLLimits> limits,
+    Storage.Replicas.ReplicaMonitor replicas,
     ILogger<LiveSubscribe> logger)
 {
     public async Task<(IObservable<ExecutionResult>? Events, ExecutionResult? Refusal)> SubscribeAsync(LiveRequest request, ClaimsPrincipal user, CancellationToken cancellation)
@@ -37,6 +38,12 @@ public sealed partial class LiveSubscribe(
         if (GraphQLDocumentCheck.SelectedOperation(document, request.OperationName) is { Operation: not OperationType.Subscription })
         {
             return (null, Error("Only subscriptions are served here: send queries and mutations to POST /graphql.", "BAD_REQUEST"));
+        }
+
+        // The subscribe step's log entry is a commit: refused now, not held, while none can be made (as over HTTP).
+        if (Storage.Replicas.ReplicationRules.WhyNoWrites(replicas.View) is { } why)
+        {
+            return (null, new ExecutionResult { Errors = [new DatabaseUnavailableError(why)] });
         }
 
         ExecutionResult result;
