@@ -1,3 +1,4 @@
+using ErsouIntel.Api.Storage.Replicas;
 using GraphQL;
 
 namespace ErsouIntel.Api.GraphQL;
@@ -34,4 +35,8 @@ public sealed class DatabaseUnavailableError : ExecutionError
     {
         Code = ErrorCodes.Internal;
     }
+
+    /// <summary>The answer to any operation while nothing can be committed (every answer is logged first), or null when it may run.</summary>
+    public static ExecutionResult? Refusal(ReplicationView view) =>
+        ReplicationRules.WhyNoWrites(view) is { } why ? new ExecutionResult { Errors = [new DatabaseUnavailableError(why)] } : null;
 }

@@ -19,9 +19,9 @@ public sealed class MutationExecutionStrategy(ReadSource reads, ReplicaMonitor r
 {
     public override async Task<ExecutionResult> ExecuteAsync(global::GraphQL.Execution.ExecutionContext context)
     {
-        if (ReplicationRules.WhyNoWrites(replicas.View) is { } why)
+        if (DatabaseUnavailableError.Refusal(replicas.View) is { } refused)
         {
-            return new ExecutionResult { Errors = [new DatabaseUnavailableError(why)] };
+            return refused;
         }
 
         var subject = Caller.From(context.User)?.Subject;

@@ -15,9 +15,9 @@ public sealed class ReadExecutionStrategy(ReadSource reads, ReplicaMonitor repli
     public override async Task<ExecutionResult> ExecuteAsync(global::GraphQL.Execution.ExecutionContext context)
     {
         // Every answer is logged on the primary before it leaves (GraphQLHttpEndpoint): refused now rather than held.
-        if (ReplicationRules.WhyNoWrites(replicas.View) is { } why)
+        if (DatabaseUnavailableError.Refusal(replicas.View) is { } refused)
         {
-            return new ExecutionResult { Errors = [new DatabaseUnavailableError(why)] };
+            return refused;
         }
 
         reads.ForOperation(Caller.From(context.User)?.Subject, writes: false);

@@ -41,9 +41,9 @@ public sealed partial class LiveSubscribe(
         }
 
         // The subscribe step's log entry is a commit: refused now, not held, while none can be made (as over HTTP).
-        if (Storage.Replicas.ReplicationRules.WhyNoWrites(replicas.View) is { } why)
+        if (DatabaseUnavailableError.Refusal(replicas.View) is { } unavailable)
         {
-            return (null, new ExecutionResult { Errors = [new DatabaseUnavailableError(why)] });
+            return (null, unavailable);
         }
 
         ExecutionResult result;

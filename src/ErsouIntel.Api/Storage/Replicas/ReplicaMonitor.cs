@@ -42,8 +42,17 @@ public sealed partial class ReplicaMonitor(DatabaseHosts hosts, IOptions<Replica
         using var timer = new PeriodicTimer(options.Value.PollInterval, clock);
         do
         {
-            Volatile.Write(ref view, await RoundAsync(stoppingToken));
-            Telemetry.ErsouMetrics.ReplicationSampled(View, clock.GetTimestamp(), clock.TimestampFrequency);
+            try
+            {
+                Volatile.Write(ref view, await RoundAsync(stoppingToken));
+                Telemetry.ErsouMetrics.ReplicationSampled(View, clock.GetTimestamp(), clock.TimestampFrequency);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A round that fails in a way a probe does not expect must not end the monitor: the view it leaves would
+                // hold for the rest of the process's life. The next round starts afresh.
+                LogRoundFailed(logger, e);
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
@@ -66,7 +75,7 @@ public sealed partial class ReplicaMonitor(DatabaseHosts hosts, IOptions<Replica
             primaryReachable = true;
             Recovered("primary");
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
         {
             primaryReachable = false;
             Failed("primary", e);
@@ -97,7 +106,7 @@ public sealed partial class ReplicaMonitor(DatabaseHosts hosts, IOptions<Replica
                 standbys.Add(new StandbyView(host.Name, true, now));
                 Recovered(host.Name);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            catch (Exception e) when (!cancellation.IsCancellationRequested)
             {
                 // A host that does not answer may be a standby or the primary that went away: either way no reads.
                 standbys.Add(new StandbyView(host.Name, false, caughtUp.GetValueOrDefault(host.Name)));
@@ -123,6 +132,9 @@ public sealed partial class ReplicaMonitor(DatabaseHosts hosts, IOptions<Replica
             LogHostBack(logger, host);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A round of the replica monitor failed; the next one starts afresh")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database host {Host} does not answer the replica monitor: {Reason}")]
     private static partial void LogHostLost(ILogger logger, string host, string reason);
