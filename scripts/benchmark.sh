@@ -4,7 +4,8 @@
 # raw binary-COPY limit (for the import also a COPY of every row it writes), the link questions (couriersLinkedTo first
 # pages from random starts and the biggest hubs, network, paths, search, linkedCouriers) each
 # beside a hand-written SQL floor, freshness under load (inline, then daemon mode), live alert subscribers on a second instance
-# (latency, lost/duplicated, memory per subscriber), the service's peak RSS and the database's size.
+# (latency, lost/duplicated, memory per subscriber), the service's peak RSS and the database's size; with --replica also a
+# synchronous standby and ingest with and without an open-loop load of link questions (issue 21).
 # It prints a table and writes bench-results/bench-<N>-<time>.json.
 #
 #   scripts/benchmark.sh                    # 100,000 incidents
@@ -57,6 +58,26 @@ cleanup() {
     for child in service service-b service-daemon import; do
         [ -f "$WORK/$child.pid" ] && stop_pid "$(cat "$WORK/$child.pid")"
     done
+    # --replica's synchronous standby: the tool takes it down itself; this is for when it could not. While the cluster
+    # names a synchronous standby that is gone, every commit on it waits forever: the setting goes first.
+    local standby pg_ctl
+    standby=$(dirname "$CLUSTER")/postgres-bench-standby
+    if [ -d "$standby" ]; then
+        log "taking down the replica phase's standby in $standby"
+        if [ -n "$PSQL" ] && [ -n "$PG_PORT" ]; then
+            "$PSQL" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qAt -c "alter system reset synchronous_standby_names" -c "select pg_reload_conf()" >/dev/null 2>&1 \
+                || log "could not reset synchronous_standby_names: run it by hand"
+            pg_ctl=$(dirname "$PSQL")/pg_ctl
+            if [ -f "$standby/data/postmaster.pid" ]; then
+                if [ "$(id -u)" = 0 ]; then
+                    runuser -u "$(stat -c %U "$standby/data")" -- "$pg_ctl" stop -D "$standby/data" -m fast -w -t 60 >/dev/null 2>&1 || log "could not stop the standby"
+                else
+                    "$pg_ctl" stop -D "$standby/data" -m fast -w -t 60 >/dev/null 2>&1 || log "could not stop the standby"
+                fi
+            fi
+        fi
+        rm -rf "$standby"
+    fi
     if [ -n "$PSQL" ] && [ -n "$PG_PORT" ]; then
         if [ "${KEEP:-0}" = 1 ]; then
             log "kept database $BENCH_DB on 127.0.0.1:$PG_PORT and $WORK"
@@ -88,6 +109,8 @@ local_cluster
 
 # The admin connection goes through the environment, not the command line, to keep the password out of process lists.
 export ERSOU_BENCH_ADMIN="Host=127.0.0.1;Port=$PG_PORT;Database=postgres;Username=postgres;Password=$PGPASSWORD"
+# --replica copies this cluster into a standby beside it (postgres-bench-standby).
+export ERSOU_BENCH_CLUSTER="$CLUSTER"
 KEEP_FLAG=()
 [ "${KEEP:-0}" = 1 ] && KEEP_FLAG=(--keep)
 

@@ -35,6 +35,9 @@ internal sealed record BenchOptions(
     int LogEntries,
     int LogFillMinutes,
     int LogRounds,
+    bool Replica,
+    int ReplicaSeconds,
+    int ReplicaRate,
     IReadOnlyList<string> CommandLine)
 {
     public const string Usage =
@@ -77,6 +80,13 @@ internal sealed record BenchOptions(
                                      consistency proofs timed through the API beside their SQL
           --log-fill-minutes M       stop filling after M minutes and measure at the size reached (default 10)
           --log-rounds R             ingest runs with the tree on and with it off, alternating (default 2)
+          --replica                  the replica phase (issue 21): a synchronous standby of the bench cluster, the
+                                     service on both hosts, windows of API ingest without readers, with an open-loop
+                                     load of link questions, and without again; the standby's share of the questions'
+                                     reads; the standby removed afterwards. After loading, before the footprint; with
+                                     --reuse instead of the link questions
+          --replica-seconds T        each replica window's length (default 60)
+          --replica-rate Q           link questions a second in the replica phase's loaded window (default 50)
           --simulate-growth N        no database, no service: the link graph a run of each size up to N would leave
                                      (100k, 1M, 2M, 5M, 10M, N), counted from the generator's incidents on the CPU
                                      (nodes, link rows, degrees, matches); takes --seed and --out (default
@@ -85,9 +95,9 @@ internal sealed record BenchOptions(
 
     public static BenchOptions Parse(string[] args)
     {
-        var values = CommandOptions.Parse(args, flags: ["keep", "no-import", "reuse", "no-subscribers", "no-daemon", "no-questions"]);
+        var values = CommandOptions.Parse(args, flags: ["keep", "no-import", "reuse", "no-subscribers", "no-daemon", "no-questions", "replica"]);
 
-        var known = new[] { "incidents", "seed", "api-incidents", "batch", "clients-per-force", "queries", "max-hops", "linked-hops", "freshness-incidents", "probes", "subscribers", "subscriber-transport", "subscriber-incidents", "subscriber-probes", "watchers-per-probe", "subscriber-steps", "out", "connection-string", "database", "work", "log-entries", "log-fill-minutes", "log-rounds" };
+        var known = new[] { "incidents", "seed", "api-incidents", "batch", "clients-per-force", "queries", "max-hops", "linked-hops", "freshness-incidents", "probes", "subscribers", "subscriber-transport", "subscriber-incidents", "subscriber-probes", "watchers-per-probe", "subscriber-steps", "out", "connection-string", "database", "work", "log-entries", "log-fill-minutes", "log-rounds", "replica-seconds", "replica-rate" };
         foreach (var name in values.Names.Where(k => !known.Contains(k)))
         {
             throw new ArgumentException($"Unknown option --{name}.");
@@ -167,6 +177,9 @@ internal sealed record BenchOptions(
             Int(values, "log-entries", 0, 0, 100_000_000),
             Int(values, "log-fill-minutes", 10, 1, 240),
             Int(values, "log-rounds", 2, 1, 10),
+            values.Has("replica"),
+            Int(values, "replica-seconds", 60, 5, 3600),
+            Int(values, "replica-rate", 50, 1, 1000),
             args);
     }
 

@@ -11,6 +11,7 @@ internal static class Operations
     public static readonly string Matches = Read("Matches.graphql");
     public static readonly string CouriersLinkedTo = Read("CouriersLinkedTo.graphql");
     public static readonly string LinkChart = Read("LinkChart.graphql");
+    public static readonly string PhoneNumberProfile = Read("PhoneNumberProfile.graphql");
     public static readonly string Paths = Read("Paths.graphql");
     public static readonly string Search = Read("Search.graphql");
     public static readonly string Watch = Read("Watch.graphql");

@@ -150,7 +150,16 @@ public static class Program
         {
             results.Notes.Add(Inv($"--reuse: the link questions only, on the database {db.Name} a kept run loaded; no ingest, import or freshness figures."));
             await db.ExecuteAsync("analyze", cancellation);
-            await LinkQuestionsAsync(session.Api, session.Tokens, db, options, results, cancellation);
+            if (options.Replica)
+            {
+                results.Notes.Add(Inv($"--reuse --replica: the replica phase instead of the link questions; its incidents stay in {db.Name}."));
+                await ReplicaAsync(session, db, options, results, cancellation);
+            }
+            else
+            {
+                await LinkQuestionsAsync(session.Api, session.Tokens, db, options, results, cancellation);
+            }
+
             results.Footprint = await Footprint.MeasureAsync(db, session.Service.Memory, session.EarlierPeakRssBytes, cancellation);
             return;
         }
@@ -264,6 +273,11 @@ public static class Program
             results.AlertSubscribers = await LiveProgress.RunAsync(ctx => AlertSubscribers.RunAsync(session.Api, session.Tokens, db, subscriberIncidents, options, runTag, ctx, cancellation));
         }
 
+        if (options.Replica)
+        {
+            await ReplicaAsync(session, db, options, results, cancellation);
+        }
+
         AnsiConsole.MarkupLine("h. memory and size");
         results.Footprint = await Footprint.MeasureAsync(db, session.Service.Memory, session.EarlierPeakRssBytes, cancellation);
     }
@@ -310,6 +324,13 @@ public static class Program
 
         await PhaseAsync(results, "linkedCouriers", async () =>
             results.LinkQueries = await LiveProgress.RunAsync(ctx => LinkQueries.RunAsync(api, tokens, db, options.Queries, options.LinkedHops, options.Seed, ctx, cancellation)));
+    }
+
+    /// <summary>r. The replica phase (issue 21): its own file; a failure ends the run after the standby is taken down.</summary>
+    private static async Task ReplicaAsync(ServiceSession session, BenchDatabase db, BenchOptions options, BenchResults results, CancellationToken cancellation)
+    {
+        AnsiConsole.MarkupLine(Markup.Escape(Inv($"r. replicas: a synchronous standby, API ingest for {options.ReplicaSeconds} s without readers, with {options.ReplicaRate} link questions a second, and without again")));
+        await ReplicaReads.RunAsync(session, db, options, results, cancellation);
     }
 
     /// <summary>One link phase: a failure of the service's answers or of a floor's statement is noted, and the run goes on to the next phase.</summary>

@@ -68,6 +68,9 @@ internal sealed class BenchResults
 
     public ProvableLogResult? ProvableLog { get; set; }
 
+    /// <summary>Issue 21: a synchronous standby, ingest with and without link questions, the standby's share of their reads.</summary>
+    public ReplicaResult? Replicas { get; set; }
+
     public List<PhaseProfileResult> Profiles { get; } = [];
 
     public List<string> Notes { get; } = [];
@@ -397,6 +400,11 @@ internal static class Report
         }
 
         AnsiConsole.Write(table);
+        if (r.Replicas is { } replicas)
+        {
+            ReplicaReport.Print(replicas);
+        }
+
         foreach (var line in details.Concat(r.Notes))
         {
             AnsiConsole.MarkupLine("  " + Esc(line));

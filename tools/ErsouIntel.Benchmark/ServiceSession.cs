@@ -32,27 +32,28 @@ internal sealed class ServiceSession : IAsyncDisposable
 
     /// <summary>
     /// Stops the instance, runs <paramref name="whileStopped"/> (if any) while nothing writes, and starts another on the
-    /// same database with <paramref name="settings"/> (none: the defaults).
+    /// same database with <paramref name="settings"/> (none: the defaults), on <paramref name="connectionString"/> when
+    /// given (the replica phase's primary and standby), else the bench database's own.
     /// </summary>
-    public async Task RestartAsync(BenchOptions options, BenchDatabase db, IReadOnlyDictionary<string, string>? settings, CancellationToken cancellation, Func<Task>? whileStopped = null)
+    public async Task RestartAsync(BenchOptions options, BenchDatabase db, IReadOnlyDictionary<string, string>? settings, CancellationToken cancellation, Func<Task>? whileStopped = null, string? connectionString = null)
     {
-        EarlierPeakRssBytes = Math.Max(EarlierPeakRssBytes, Service.Memory.HighWaterMarkBytes());
         await StopAsync();
         if (whileStopped is not null)
         {
             await whileStopped();
         }
 
-        Service = await BenchService.StartAsync(options, db.ServiceConnectionString, cancellation, settings: settings);
+        Service = await BenchService.StartAsync(options, connectionString ?? db.ServiceConnectionString, cancellation, settings: settings);
         Api = new GraphQLClient(Service.BaseUrl);
         Tokens = new Tokens(Api.Http);
         stopped = false;
-        AnsiConsole.MarkupLine(Markup.Escape($"   restarted at {Service.BaseUrl} (pid {Service.Pid}){(settings is { Count: > 0 } ? " with " + string.Join(", ", settings.Select(s => $"{s.Key}={s.Value}")) : " with the defaults")}"));
+        AnsiConsole.MarkupLine(Markup.Escape($"   restarted at {Service.BaseUrl} (pid {Service.Pid}){(settings is { Count: > 0 } ? " with " + string.Join(", ", settings.Select(s => $"{s.Key}={s.Value}")) : " with the defaults")}{(connectionString is null ? "" : " on " + new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Host)}"));
     }
 
     public ValueTask DisposeAsync() => StopAsync();
 
-    private async ValueTask StopAsync()
+    /// <summary>Stops the instance (once); the replica phase stops it before taking its standby down.</summary>
+    public async ValueTask StopAsync()
     {
         // A restart that failed to start its instance has stopped this one already.
         if (stopped)
@@ -61,6 +62,8 @@ internal sealed class ServiceSession : IAsyncDisposable
         }
 
         stopped = true;
+        // VmHWM goes with the process: kept here, since a phase may stop the instance itself (the replica phase).
+        EarlierPeakRssBytes = Math.Max(EarlierPeakRssBytes, Service.Memory.HighWaterMarkBytes());
         Tokens.Dispose();
         Api.Dispose();
         await Service.DisposeAsync();

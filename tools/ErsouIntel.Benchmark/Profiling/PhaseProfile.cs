@@ -213,9 +213,9 @@ internal sealed class PhaseProfile : IAsyncDisposable
     /// <summary>
     /// The bench cluster's postmaster and every child of it alive, plus what the postmaster reaped of children that
     /// ended. The postmaster is the checkpointer's parent, asked of the cluster itself: another cluster on the machine
-    /// (the tests') is not counted.
+    /// (the tests') is not counted. The replica phase counts its standby's the same way, from the standby's postmaster.
     /// </summary>
-    private static double PostgresCpuSeconds(int postmaster)
+    internal static double PostgresCpuSeconds(int postmaster)
     {
         double total = CpuSeconds(postmaster, children: false) + CpuSeconds(postmaster, children: true);
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
