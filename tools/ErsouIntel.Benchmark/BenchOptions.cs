@@ -24,6 +24,7 @@ internal sealed record BenchOptions(
     bool NoSubscribers,
     bool NoDaemon,
     bool NoQuestions,
+    bool NoFloors,
     string Out,
     string AdminConnectionString,
     string Database,
@@ -63,6 +64,8 @@ internal sealed record BenchOptions(
           --subscriber-steps K       steps of connecting subscribers, for the memory slope (default 4)
           --no-subscribers           skip the alert subscribers' phase (the report says so)
           --no-questions             skip the link questions (an ingest-only run: API, import, freshness, floors)
+          --no-floors                skip the import's two COPY floors, which hold two more copies of its rows
+                                     while they run (a run at the largest size the disk holds)
           --no-daemon                skip the daemon mode's phases (LinkGraph__Apply=Daemon): its API ingest on a
                                      second database and its freshness run; the report says so
           --out FILE                 the JSON results (default bench-results/bench-<N>-<yyyyMMdd-HHmmss>.json)
@@ -95,7 +98,7 @@ internal sealed record BenchOptions(
 
     public static BenchOptions Parse(string[] args)
     {
-        var values = CommandOptions.Parse(args, flags: ["keep", "no-import", "reuse", "no-subscribers", "no-daemon", "no-questions", "replica"]);
+        var values = CommandOptions.Parse(args, flags: ["keep", "no-import", "reuse", "no-subscribers", "no-daemon", "no-questions", "no-floors", "replica"]);
 
         var known = new[] { "incidents", "seed", "api-incidents", "batch", "clients-per-force", "queries", "max-hops", "linked-hops", "freshness-incidents", "probes", "subscribers", "subscriber-transport", "subscriber-incidents", "subscriber-probes", "watchers-per-probe", "subscriber-steps", "out", "connection-string", "database", "work", "log-entries", "log-fill-minutes", "log-rounds", "replica-seconds", "replica-rate" };
         foreach (var name in values.Names.Where(k => !known.Contains(k)))
@@ -164,6 +167,7 @@ internal sealed record BenchOptions(
             values.Has("no-subscribers"),
             values.Has("no-daemon"),
             values.Has("no-questions"),
+            values.Has("no-floors"),
             values.GetValueOrDefault("out") ?? Path.Combine(root, "bench-results", values.GetValueOrDefault("log-entries") is not null
                 ? string.Create(CultureInfo.InvariantCulture, $"bench-log-{values.GetValueOrDefault("log-entries")}-{stamp}.json")
                 : string.Create(CultureInfo.InvariantCulture, $"bench-{incidents}-{stamp}.json")),

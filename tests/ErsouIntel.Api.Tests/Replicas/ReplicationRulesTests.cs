@@ -64,6 +64,15 @@ public sealed class ReplicationRulesTests
     }
 
     [Fact]
+    public void A_probe_that_ran_out_of_time_is_a_busy_standby_and_one_refused_is_a_lost_one()
+    {
+        Assert.True(ReplicationRules.OnlyTimedOut(new NpgsqlException("Exception while reading from stream", new TimeoutException())));
+        Assert.True(ReplicationRules.OnlyTimedOut(new TimeoutException()));
+        Assert.False(ReplicationRules.OnlyTimedOut(new NpgsqlException("Failed to connect to 127.0.0.1:5433", new System.Net.Sockets.SocketException(111))));
+        Assert.False(ReplicationRules.OnlyTimedOut(new InvalidOperationException("No suitable host")));
+    }
+
+    [Fact]
     public void Each_host_of_a_multi_host_connection_string_gets_one_of_its_own_without_target_session_attributes()
     {
         const string all = "Host=db1:5432, db2:5433;Database=ersou;Username=svc;Password=pw;Target Session Attributes=primary;Load Balance Hosts=true";

@@ -108,8 +108,11 @@ public sealed partial class ReplicaMonitor(DatabaseHosts hosts, IOptions<Replica
             }
             catch (Exception e) when (!cancellation.IsCancellationRequested)
             {
-                // A host that does not answer may be a standby or the primary that went away: either way no reads.
-                standbys.Add(new StandbyView(host.Name, false, caughtUp.GetValueOrDefault(host.Name)));
+                // A host that refuses or drops the connection has gone (a standby stopped, or the primary lost): no reads
+                // from it at once. A probe that only ran out of time is a busy standby: it keeps its place, but its view
+                // stops advancing, so it leaves the read set once that view is older than MaxReadLag.
+                var busy = ReplicationRules.OnlyTimedOut(e) && View.Standbys.Any(s => s.Host == host.Name && s.Reachable);
+                standbys.Add(new StandbyView(host.Name, busy, caughtUp.GetValueOrDefault(host.Name)));
                 Failed(host.Name, e);
             }
         }

@@ -68,6 +68,11 @@ public static partial class ReplicationRules
         return caughtUp;
     }
 
+    /// <summary>Whether a probe failed only by running out of time (the host answered the connection, or was slow to).</summary>
+    public static bool OnlyTimedOut(Exception e) =>
+        e is TimeoutException || e.InnerException is TimeoutException
+        || e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.QueryCanceled };
+
     [GeneratedRegex(@"^(?:(?:FIRST|ANY)\s+)?(?<n>\d+)\s*\(", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CountedList();
 }
