@@ -84,6 +84,6 @@ public sealed class ReplicationRulesTests
         Assert.Equal(("ersou", "svc", "pw"), (one.Database, one.Username, one.Password));
         Assert.Null(one.TargetSessionAttributes);
         Assert.False(one.LoadBalanceHosts);
-        Assert.Equal((2, 2, 2), (one.MaxPoolSize, one.Timeout, one.CommandTimeout));
+        Assert.Equal((2, 5, 5), (one.MaxPoolSize, one.Timeout, one.CommandTimeout));
     }
 }

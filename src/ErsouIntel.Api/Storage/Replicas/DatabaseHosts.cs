@@ -11,14 +11,18 @@ namespace ErsouIntel.Api.Storage.Replicas;
 /// </summary>
 public sealed class DatabaseHosts : IAsyncDisposable
 {
-    private DatabaseHosts(NpgsqlDataSource primary, IReadOnlyList<DatabaseHost> hosts)
+    private DatabaseHosts(NpgsqlDataSource primary, NpgsqlDataSource primaryProbe, IReadOnlyList<DatabaseHost> hosts)
     {
         Primary = primary;
+        PrimaryProbe = primaryProbe;
         Hosts = hosts;
     }
 
     /// <summary>Writes, the async daemon and the access log: always the primary.</summary>
     public NpgsqlDataSource Primary { get; }
+
+    /// <summary>The replica monitor's way to the primary: Npgsql's choice too, but a small pool of its own, not behind the requests'.</summary>
+    public NpgsqlDataSource PrimaryProbe { get; }
 
     /// <summary>Every host named, when more than one is; empty for a single server (no monitor, no standby reads).</summary>
     public IReadOnlyList<DatabaseHost> Hosts { get; }
@@ -31,7 +35,8 @@ public sealed class DatabaseHosts : IAsyncDisposable
         var names = HostNames(connectionString);
         if (names.Count <= 1)
         {
-            return new DatabaseHosts(new NpgsqlDataSourceBuilder(connectionString).Build(), []);
+            var single = new NpgsqlDataSourceBuilder(connectionString).Build();
+            return new DatabaseHosts(single, single, []);
         }
 
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
@@ -45,11 +50,13 @@ public sealed class DatabaseHosts : IAsyncDisposable
         }
 
         var primary = new NpgsqlDataSourceBuilder(builder.ConnectionString).BuildMultiHost().WithTargetSession(TargetSessionAttributes.Primary);
+        var probe = new NpgsqlDataSourceBuilder(Probing(new NpgsqlConnectionStringBuilder(builder.ConnectionString)).ConnectionString)
+            .BuildMultiHost().WithTargetSession(TargetSessionAttributes.Primary);
         var hosts = names.Select(name => new DatabaseHost(
             name,
             new NpgsqlDataSourceBuilder(OneHost(builder, name, probe: false)).Build(),
             new NpgsqlDataSourceBuilder(OneHost(builder, name, probe: true)).Build())).ToList();
-        return new DatabaseHosts(primary, hosts);
+        return new DatabaseHosts(primary, probe, hosts);
     }
 
     /// <summary>The hosts of a connection string, as written (each may carry its port: <c>db2:5433</c>).</summary>
@@ -64,16 +71,20 @@ public sealed class DatabaseHosts : IAsyncDisposable
         one.Remove("Target Session Attributes");
         one.Remove("Load Balance Hosts");
         one.Remove("Host Recheck Seconds");
-        if (probe)
-        {
-            // A probe must not wait behind the reads for a pooled connection, nor long for a host that has gone.
-            one.MaxPoolSize = 2;
-            one.Timeout = 2;
-            one.CommandTimeout = 2;
-            one.ApplicationName = "ErsouIntel replica monitor";
-        }
+        return (probe ? Probing(one) : one).ConnectionString;
+    }
 
-        return one.ConnectionString;
+    /// <summary>
+    /// A probe must not wait behind the requests for a pooled connection, nor long for a host that has gone; 5 s, not
+    /// less: on a saturated server a shorter probe times out while the host is merely busy.
+    /// </summary>
+    private static NpgsqlConnectionStringBuilder Probing(NpgsqlConnectionStringBuilder builder)
+    {
+        builder.MaxPoolSize = 2;
+        builder.Timeout = 5;
+        builder.CommandTimeout = 5;
+        builder.ApplicationName = "ErsouIntel replica monitor";
+        return builder;
     }
 
     public async ValueTask DisposeAsync()
@@ -85,6 +96,10 @@ public sealed class DatabaseHosts : IAsyncDisposable
         }
 
         await Primary.DisposeAsync();
+        if (PrimaryProbe != Primary)
+        {
+            await PrimaryProbe.DisposeAsync();
+        }
     }
 }
 

@@ -66,7 +66,7 @@ public sealed partial class ReplicaMonitor(DatabaseHosts hosts, IOptions<Replica
         int? streaming = null;
         try
         {
-            await using var command = hosts.Primary.CreateCommand(PrimarySql);
+            await using var command = hosts.PrimaryProbe.CreateCommand(PrimarySql);
             await using var reader = await command.ExecuteReaderAsync(cancellation);
             await reader.ReadAsync(cancellation);
             primarySamples.Add((at, reader.GetInt64(0)));
@@ -77,7 +77,9 @@ public sealed partial class ReplicaMonitor(DatabaseHosts hosts, IOptions<Replica
         }
         catch (Exception e) when (!cancellation.IsCancellationRequested)
         {
-            primaryReachable = false;
+            // As for a standby below: only a refused or dropped connection (or no primary among the hosts) is a lost
+            // primary; a probe that ran out of time on a busy one leaves the view as it was.
+            primaryReachable = ReplicationRules.OnlyTimedOut(e) && View.PrimaryReachable;
             Failed("primary", e);
         }
 
