@@ -44,8 +44,11 @@ public sealed partial class ReplicaMonitor(DatabaseHosts hosts, IOptions<Replica
         {
             try
             {
+                var before = View;
                 Volatile.Write(ref view, await RoundAsync(stoppingToken));
-                Telemetry.ErsouMetrics.ReplicationSampled(View, clock.GetTimestamp(), clock.TimestampFrequency);
+                var now = clock.GetTimestamp();
+                Telemetry.ErsouMetrics.ReplicationSampled(View, now, clock.TimestampFrequency);
+                ReportReadSetChanges(before, View, now);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -122,6 +125,25 @@ public sealed partial class ReplicaMonitor(DatabaseHosts hosts, IOptions<Replica
         return new ReplicationView(primaryReachable, needed, streaming, standbys);
     }
 
+    /// <summary>A standby leaving or joining the read set, once each way: where a run's reads went, from the log alone.</summary>
+    private void ReportReadSetChanges(ReplicationView before, ReplicationView after, long now)
+    {
+        foreach (var standby in after.Standbys)
+        {
+            var was = before.Standbys.Any(s => s.Host == standby.Host && ReplicationRules.Readable(s, now, MaxLagTicks));
+            var isNow = ReplicationRules.Readable(standby, now, MaxLagTicks);
+            if (was && !isNow)
+            {
+                var age = standby.CaughtUpAt is { } at ? (double)(now - at) / clock.TimestampFrequency : double.NaN;
+                LogLeftReadSet(logger, standby.Host, standby.Reachable ? "its view is older than Replication:MaxReadLag" : "it does not answer", age);
+            }
+            else if (!was && isNow)
+            {
+                LogJoinedReadSet(logger, standby.Host);
+            }
+        }
+    }
+
     private void Failed(string host, Exception e)
     {
         if (reported.Add(host))
@@ -137,6 +159,12 @@ public sealed partial class ReplicaMonitor(DatabaseHosts hosts, IOptions<Replica
             LogHostBack(logger, host);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Standby {Host} left the read set: {Why} (view {Age:0.0} s old); the primary takes its reads")]
+    private static partial void LogLeftReadSet(ILogger logger, string host, string why, double age);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Standby {Host} joined the read set")]
+    private static partial void LogJoinedReadSet(ILogger logger, string host);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A round of the replica monitor failed; the next one starts afresh")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);
