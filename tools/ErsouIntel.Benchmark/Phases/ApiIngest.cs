@@ -32,46 +32,26 @@ internal static class ApiIngest
             f => new ConcurrentQueue<List<IncidentInput>>(incidents.Where(i => i.Force == f).Select(i => i.Input).Chunk(batchSize).Select(c => c.ToList())));
         var latencies = new ConcurrentBag<double>();
         var requests = 0;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-
         var clock = Stopwatch.StartNew();
-        var senders = queues.SelectMany(q => Enumerable.Range(0, sendersPerForce).Select(async _ =>
+        await RunSendersAsync(sendersPerForce, async (force, stop) =>
         {
-            try
+            var queue = queues[force];
+            while (queue.TryDequeue(out var batch))
             {
-                while (q.Value.TryDequeue(out var batch))
+                var token = await tokens.SystemTokenAsync(force.ClientId, force.Name, stop);
+                using var answer = await api.PostAsync(token, Operations.ReportIncidents, "ReportIncidents", new { inputs = batch }, stop);
+                Interlocked.Increment(ref requests);
+                latencies.Add(answer.Milliseconds);
+                Check(force, batch, answer);
+                if (answered is not null)
                 {
-                    var token = await tokens.SystemTokenAsync(q.Key.ClientId, q.Key.Name, stop.Token);
-                    using var answer = await api.PostAsync(token, Operations.ReportIncidents, "ReportIncidents", new { inputs = batch }, stop.Token);
-                    Interlocked.Increment(ref requests);
-                    latencies.Add(answer.Milliseconds);
-                    Check(q.Key, batch, answer);
-                    if (answered is not null)
-                    {
-                        // Inside the clock, so a run that samples pays for it: the provable log's runs sample alike with the tree on and off.
-                        await answered(stop.Token);
-                    }
-
-                    progress?.Increment(batch.Count);
+                    // Inside the clock, so a run that samples pays for it: the provable log's runs sample alike with the tree on and off.
+                    await answered(stop);
                 }
-            }
-            catch (Exception) when (!stop.IsCancellationRequested)
-            {
-                // One failure ends the phase: the others stop instead of adding load to a run that already failed.
-                await stop.CancelAsync();
-                throw;
-            }
-        })).ToList();
 
-        try
-        {
-            await Task.WhenAll(senders);
-        }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
-        {
-            // A sender stopped because another failed: surface the failure itself.
-            throw senders.Select(s => s.Exception?.InnerException).FirstOrDefault(e => e is not null and not OperationCanceledException) ?? new BenchFailure("Ingest stopped.");
-        }
+                progress?.Increment(batch.Count);
+            }
+        }, cancellation);
 
         var seconds = clock.Elapsed.TotalSeconds;
         return new IngestResult(
@@ -85,6 +65,36 @@ internal static class ApiIngest
     }
 
     /// <summary>One payload per input, each with an outcome and no errors; anything else is a failure of the run.</summary>
+    /// <summary>
+    /// <paramref name="sendersPerForce"/> senders for each force at once. One failure ends the phase: the others stop
+    /// instead of adding load to a run that already failed, and the failure itself is thrown, not their cancellation.
+    /// </summary>
+    internal static async Task RunSendersAsync(int sendersPerForce, Func<ForceSpec, CancellationToken, Task> send, CancellationToken cancellation)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var senders = IncidentGenerator.Forces.SelectMany(force => Enumerable.Range(0, sendersPerForce).Select(async _ =>
+        {
+            try
+            {
+                await send(force, stop.Token);
+            }
+            catch (Exception) when (!stop.IsCancellationRequested)
+            {
+                await stop.CancelAsync();
+                throw;
+            }
+        })).ToList();
+
+        try
+        {
+            await Task.WhenAll(senders);
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            throw senders.Select(s => s.Exception?.InnerException).FirstOrDefault(e => e is not null and not OperationCanceledException) ?? new BenchFailure("Ingest stopped.");
+        }
+    }
+
     public static void Check(ForceSpec force, IReadOnlyList<IncidentInput> batch, GraphQLAnswer answer)
     {
         if (answer.Status != 200 || answer.Data.ValueKind != JsonValueKind.Object

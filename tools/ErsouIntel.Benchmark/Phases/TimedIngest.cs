@@ -22,37 +22,19 @@ internal static class TimedIngest
 
         var latencies = new ConcurrentBag<double>();
         var (requests, incidents) = (0, 0);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var clock = Stopwatch.StartNew();
-        var senders = IncidentGenerator.Forces.SelectMany(force => Enumerable.Range(0, sendersPerForce).Select(async _ =>
+        await ApiIngest.RunSendersAsync(sendersPerForce, async (force, stop) =>
         {
-            try
+            while (clock.Elapsed < window && feed.Next(force) is { Count: > 0 } batch)
             {
-                while (clock.Elapsed < window && feed.Next(force) is { Count: > 0 } batch)
-                {
-                    var token = await tokens.SystemTokenAsync(force.ClientId, force.Name, stop.Token);
-                    using var answer = await api.PostAsync(token, Operations.ReportIncidents, "ReportIncidents", new { inputs = batch }, stop.Token);
-                    ApiIngest.Check(force, batch, answer);
-                    latencies.Add(answer.Milliseconds);
-                    Interlocked.Increment(ref requests);
-                    Interlocked.Add(ref incidents, batch.Count);
-                }
+                var token = await tokens.SystemTokenAsync(force.ClientId, force.Name, stop);
+                using var answer = await api.PostAsync(token, Operations.ReportIncidents, "ReportIncidents", new { inputs = batch }, stop);
+                ApiIngest.Check(force, batch, answer);
+                latencies.Add(answer.Milliseconds);
+                Interlocked.Increment(ref requests);
+                Interlocked.Add(ref incidents, batch.Count);
             }
-            catch (Exception) when (!stop.IsCancellationRequested)
-            {
-                await stop.CancelAsync();
-                throw;
-            }
-        })).ToList();
-
-        try
-        {
-            await Task.WhenAll(senders);
-        }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
-        {
-            throw senders.Select(s => s.Exception?.InnerException).FirstOrDefault(e => e is not null and not OperationCanceledException) ?? new BenchFailure("Ingest stopped.");
-        }
+        }, cancellation);
 
         var seconds = clock.Elapsed.TotalSeconds;
         return new IngestResult(incidents, IncidentGenerator.Forces.Count * sendersPerForce, feed.BatchSize, requests, seconds, incidents / Math.Max(seconds, 1e-6), Percentiles.Of(latencies.ToArray()));

@@ -20,6 +20,7 @@ public sealed class ReadSource(DatabaseHosts hosts, ReplicaMonitor monitor, Time
 
     private readonly ConcurrentDictionary<string, long> lastWrites = new(StringComparer.Ordinal);
     private uint turn;
+    private long lastPruned;
 
     /// <summary>The data source of the operation under way; the primary outside one.</summary>
     public NpgsqlDataSource Current => Chosen.Value ?? hosts.Primary;
@@ -44,8 +45,10 @@ public sealed class ReadSource(DatabaseHosts hosts, ReplicaMonitor monitor, Time
 
         var now = clock.GetTimestamp();
         lastWrites[subject] = now;
-        // A mark older than the longest lag a readable standby may have is met by every standby in the read set.
-        if (lastWrites.Count > 1_000)
+        // A mark older than the longest lag a readable standby may have is met by every standby in the read set: those
+        // are dropped, by one writer at most once per that lag (not on every write once there are many writers).
+        var pruned = Interlocked.Read(ref lastPruned);
+        if (now - pruned > monitor.MaxLagTicks && Interlocked.CompareExchange(ref lastPruned, now, pruned) == pruned)
         {
             foreach (var (who, at) in lastWrites)
             {

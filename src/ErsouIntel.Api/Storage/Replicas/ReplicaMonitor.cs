@@ -21,7 +21,6 @@ public sealed partial class ReplicaMonitor(DatabaseHosts hosts, IOptions<Replica
     private const string StandbySql = "select pg_is_in_recovery(), (pg_last_wal_replay_lsn() - '0/0')::bigint";
 
     private readonly List<(long At, long Lsn)> primarySamples = [];
-    private readonly Dictionary<string, long?> caughtUp = [];
     private readonly HashSet<string> reported = [];
     private ReplicationView view = ReplicationView.Unknown;
 
@@ -100,14 +99,11 @@ public sealed partial class ReplicaMonitor(DatabaseHosts hosts, IOptions<Replica
                 await reader.ReadAsync(cancellation);
                 if (!reader.GetBoolean(0))
                 {
-                    caughtUp.Remove(host.Name);
                     Recovered(host.Name);
                     continue;
                 }
 
-                var before = caughtUp.GetValueOrDefault(host.Name);
-                var now = ReplicationRules.CaughtUpAt(primarySamples, reader.IsDBNull(1) ? long.MinValue : reader.GetInt64(1), before);
-                caughtUp[host.Name] = now;
+                var now = ReplicationRules.CaughtUpAt(primarySamples, reader.IsDBNull(1) ? long.MinValue : reader.GetInt64(1), CaughtUpBefore(host));
                 standbys.Add(new StandbyView(host.Name, true, now));
                 Recovered(host.Name);
             }
@@ -117,13 +113,16 @@ public sealed partial class ReplicaMonitor(DatabaseHosts hosts, IOptions<Replica
                 // from it at once. A probe that only ran out of time is a busy standby: it keeps its place, but its view
                 // stops advancing, so it leaves the read set once that view is older than MaxReadLag.
                 var busy = ReplicationRules.OnlyTimedOut(e) && View.Standbys.Any(s => s.Host == host.Name && s.Reachable);
-                standbys.Add(new StandbyView(host.Name, busy, caughtUp.GetValueOrDefault(host.Name)));
+                standbys.Add(new StandbyView(host.Name, busy, CaughtUpBefore(host)));
                 Failed(host.Name, e);
             }
         }
 
         return new ReplicationView(primaryReachable, needed, streaming, standbys);
     }
+
+    /// <summary>How far the last round saw a standby caught up (null for a host that was not a standby then).</summary>
+    private long? CaughtUpBefore(DatabaseHost host) => View.Standbys.FirstOrDefault(s => s.Host == host.Name)?.CaughtUpAt;
 
     /// <summary>A standby leaving or joining the read set, once each way: where a run's reads went, from the log alone.</summary>
     private void ReportReadSetChanges(ReplicationView before, ReplicationView after, long now)
